@@ -1,0 +1,116 @@
+"""`coach`: the command line. A thin edge over the core: parse arguments, call, print.
+
+Expected faults become one line on stderr and an exit code (2: bad input, 1: the coach cannot
+work yet), never a traceback, with or without --json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+
+from coach.errors import BadInputError, CoachError
+from coach.settings import Settings, apply_process_switches, load_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="coach",
+        description="A career coach that answers only from its career guides.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    index = sub.add_parser("index", help="build or update the search index from corpus/")
+    index.add_argument("--rebuild", action="store_true", help="start from scratch")
+    index.add_argument("--json", action="store_true", help="print a JSON report")
+
+    retrieve = sub.add_parser("retrieve", help="show the guide passages found for a question")
+    retrieve.add_argument("turns", nargs="+", metavar="TURN", help="user turns, oldest first")
+    retrieve.add_argument("-k", type=int, default=None, help="how many passages (default 4)")
+    retrieve.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def validate_turns(turns: list[str], max_chars: int) -> list[str]:
+    """Check the user's turns; the last one is the question. Raises BadInputError."""
+    cleaned = []
+    for turn in turns:
+        try:
+            turn.encode("utf-8")
+        except UnicodeEncodeError:
+            raise BadInputError(
+                "The question is not valid UTF-8 text. Retype it or set a UTF-8 locale (e.g. LANG=C.UTF-8)."
+            ) from None
+        if len(turn) > max_chars:
+            raise BadInputError(
+                f"The question is {len(turn)} characters long; the limit is {max_chars}. Ask a shorter question."
+            )
+        cleaned.append(turn.strip())
+    if not cleaned[-1]:
+        raise BadInputError(
+            'The question is empty. Ask a question, e.g. coach retrieve "How long does the transition take?"'
+        )
+    return cleaned
+
+
+def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
+    from coach.embeddings import MiniLMEmbedder
+    from coach.store import build_index
+
+    report = build_index(settings, MiniLMEmbedder(settings.embedding_model_dir), rebuild=args.rebuild)
+    if args.json:
+        print(json.dumps(report.__dict__))
+    else:
+        state = "updated" if report.changed else "already up to date"
+        print(
+            f"Index {state}: {report.guides} guides, {report.chunks} chunks "
+            f"({report.embedded} embedded, {report.reused} reused, {report.removed} removed) "
+            f"in {settings.index_dir}"
+        )
+    return 0
+
+
+def _cmd_retrieve(args: argparse.Namespace, settings: Settings) -> int:
+    from coach.retrieve import Retriever
+
+    turns = validate_turns(args.turns, settings.max_question_chars)
+    k = settings.top_k if args.k is None else args.k
+    if not 1 <= k <= 50:
+        raise BadInputError(f"-k must be between 1 and 50, not {k}.")
+    query = turns[-1]
+    passages = Retriever.open(settings).search(query, k=k)
+    if args.json:
+        print(json.dumps({"query": query, "passages": [p.to_json() for p in passages]}, ensure_ascii=False))
+        return 0
+    print(f"Query: {query}\n")
+    for n, p in enumerate(passages, start=1):
+        print(f"[{n}] {p.chunk.title}\n    {p.chunk.section}  (score {p.score:.4f})")
+        print(textwrap.indent(p.chunk.text, "    | "), end="\n\n")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        first = str(exc).splitlines()
+        print(f"coach: invalid COACH_* setting: {' '.join(first[1:3]).strip()}", file=sys.stderr)
+        return 2
+    apply_process_switches()
+    try:
+        if args.command == "index":
+            return _cmd_index(args, settings)
+        return _cmd_retrieve(args, settings)
+    except CoachError as exc:
+        print(f"coach: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("coach: interrupted.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

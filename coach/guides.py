@@ -1,0 +1,320 @@
+"""Parse a career guide (plain text flattened from a web page) into titled leaf sections.
+
+What it does: finds the guide's title and roles, splits it at the section headings the guides
+use, splits each section into its items (a skill, a roadmap phase, an FAQ answer, a story),
+and repairs text that flattening glued together (`Critical8 weeks`, a label on one line and its
+value on the next, a list of resources run into one line). It rewrites the guides' own `[1]`
+reference markers into "(source: ...)" so they are never mistaken for the coach's citations.
+
+What it does not do: it keeps every figure as the guide states it, even where a guide states
+one twice and differently; it never invents a heading or a question (an FAQ answer whose
+question is missing is labelled as such). A guide in an unknown layout becomes one section per
+heading it can recognise, or a single "Guide" section, rather than an error.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from coach.errors import BadInputError
+from coach.records import Guide, Section
+from coach.text import cleaned_item_text, join_lines, split_run_on_resources
+
+# The section headings of the guide layouts in the corpus. Level-1 headings open a group that
+# the following headings nest under (until the next level-1 heading or an ungrouped heading).
+HEADINGS = {
+    "Overview",
+    "Your Transferable Skills",
+    "Skills You'll Need to Learn",
+    "Your Learning Roadmap",
+    "Reality Check",
+    "Start Your Journey Now",
+    "Frequently Asked Questions",
+    "Role Overview",
+    "Who This Path Is For",
+    "Skills Checklist",
+    "Learning Roadmap",
+    "Interview Preparation",
+    "Interview Tips",
+    "Resources",
+    "Common Source Roles",
+    "Skills That Transfer",
+    "Gaps to Fill",
+    "Realistic Timeline",
+    "Common Destination Roles",
+    "Transferable Skills Analysis",
+    "Bridge Certifications",
+    "Resume Positioning Tips",
+    "Success Stories",
+    "Sources",
+}
+GROUP_HEADING = re.compile(r"^Transitioning (INTO|OUT OF) .+$")
+ROADMAPS = {"Your Learning Roadmap", "Learning Roadmap"}
+PHASE_LABELS = {"Tasks", "Resources"}  # labels inside a roadmap phase, not section headings
+UNGROUPED = {"Frequently Asked Questions", "Success Stories", "Resume Positioning Tips", "Sources"}
+DROPPED = {"Ready to Start Your Transition?"}  # the web page's call to action, not guidance
+CHROME = re.compile(r"^Career Pathway\d* views?$")
+SUMMARY = "At a Glance"  # the guide's headline and the facts shown beside it
+SUMMARY_LABELS = ("Difficulty", "Timeline", "Salary Change", "Demand")
+FACT_LABELS = ("Priority:", "Duration:", "Level:")
+LEVELS = {"Beginner", "Intermediate", "Advanced", "Expert"}
+
+PRIORITY_GLUE = re.compile(
+    r"^(Critical|Important|Nice to have)\s*(\d+(?:\s*-\s*\d+)?\s*(?:weeks?|months?)|Ongoing)$"
+)
+DURATION = re.compile(r"^\d+(?:\s*-\s*\d+)?\s*(?:weeks?|months?)$")
+DURATION_GLUE = re.compile(r"^(\d+(?:\s*-\s*\d+)?\s*(?:weeks?|months?))-\s*(.+)$")
+BULLET = re.compile(r"^\s*(?:[-•*]|\u2022)\s+")
+BOLD_ITEM = re.compile(r"\*\*(.+?)\*\*")
+SOURCES_LINE = re.compile(r"^\*?Sources?:\s*(.+?)\*?$")
+REFERENCE = re.compile(r"\s*\[(\d+)\]")
+NO_QUESTION = "(answer; the guide omits its question)"
+ANSWER_NO_QUESTION = f"Frequently Asked Questions > {NO_QUESTION}"
+
+
+def read_guide(path: Path) -> Guide:
+    """Read and parse one guide file. Raises BadInputError for empty or non-UTF-8 files."""
+    try:
+        raw = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadInputError(
+            f"Guide {path.name} is not valid UTF-8 text (byte {exc.start}). "
+            "Re-save it as UTF-8 or remove it from the corpus folder."
+        ) from None
+    if not raw.strip():
+        raise BadInputError(f"Guide {path.name} is empty. Add its text or remove it from the corpus folder.")
+    return parse_guide(path.name, raw)
+
+
+def parse_guide(source: str, raw: str) -> Guide:
+    text = unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n")
+    lines = [ln.strip() for ln in text.split("\n")]
+    lines, references = _take_references(lines)
+    lines = [_unglue(REFERENCE.sub(lambda m: _reference(m, references), ln)) for ln in lines]
+    lines = [ln for part in lines for ln in part.split("\n") if ln and not CHROME.match(ln)]
+    title, from_role, to_role, preamble_start = _title_and_roles(lines)
+
+    blocks: list[tuple[tuple[str, ...], list[str]]] = [((SUMMARY,), [title])]
+    group: str | None = None
+    for line in lines[preamble_start:]:
+        if GROUP_HEADING.match(line):
+            group = line
+            blocks.append(((line,), []))
+        elif (line in HEADINGS or line in DROPPED) and not (
+            line in PHASE_LABELS and blocks[-1][0][-1] in ROADMAPS
+        ):
+            if line in UNGROUPED:
+                group = None
+            blocks.append((((group, line) if group else (line,)), []))
+        else:
+            blocks[-1][1].append(line)
+    if references:
+        blocks.append((("Sources",), [f"- {ref}" for _, ref in sorted(references.items())]))
+
+    sections: list[Section] = []
+    for path, body in blocks:
+        if path[-1] in DROPPED or not body:
+            continue
+        sections.extend(_split_block(path, body))
+    if len(blocks) == 1:  # no heading recognised: keep the whole guide as one section
+        sections = [Section(("Guide",), join_lines(lines[preamble_start:]))]
+    return Guide(source, title, from_role, to_role, tuple(s for s in sections if s.text.strip()))
+
+
+def _take_references(lines: list[str]) -> tuple[list[str], dict[int, str]]:
+    """Pull out a trailing `*Sources: [1] A. [2] B.*` line and return {1: "A", 2: "B"}."""
+    for i, line in enumerate(lines):
+        m = SOURCES_LINE.match(line)
+        if m and REFERENCE.search(m.group(1)):
+            parts = re.split(r"\[(\d+)\]\s*", m.group(1))[1:]
+            refs = {
+                int(n): ref.strip().rstrip(".").strip()
+                for n, ref in zip(parts[::2], parts[1::2], strict=False)
+            }
+            return lines[:i] + lines[i + 1 :], refs
+    return lines, {}
+
+
+def _reference(match: re.Match, references: dict[int, str]) -> str:
+    ref = references.get(int(match.group(1)))
+    if ref is None:
+        return match.group(0)
+    return f" (source: {ref.split(',')[0].strip()})"
+
+
+def _unglue(line: str) -> str:
+    if m := PRIORITY_GLUE.match(line):
+        return f"Priority: {m.group(1)} · {m.group(2)}"
+    if m := DURATION_GLUE.match(line):
+        return f"{m.group(1)}\n- {m.group(2)}"
+    return BULLET.sub("- ", line)
+
+
+def _title_and_roles(lines: list[str]) -> tuple[str, str, str, int]:
+    """The title line, the roles it names, and where the preamble's own text starts."""
+    start = 0
+    for i, line in enumerate(lines[:6]):
+        if m := re.match(r"^From (.+?) to (.+?)(?::|$)", line):
+            return line, _role(m.group(1)), _role(m.group(2)), i + 1
+    title = lines[0] if lines else ""
+    start = 1
+    m = re.match(r"^(.+?) (?:Career (?:Path|Transition Guide)|Career Guide)$", title)
+    return title, "", _role(m.group(1)) if m else "", start
+
+
+def _role(name: str) -> str:
+    return re.sub(r"\bAi\b", "AI", name.strip())
+
+
+def _split_block(path: tuple[str, ...], body: list[str]) -> list[Section]:
+    name = path[-1]
+    if name == SUMMARY:
+        return [Section(path, _summary_text(body), "summary")]
+    if name == "Frequently Asked Questions":
+        return _faq_sections(path, body)
+    if name in ROADMAPS and any(DURATION.match(b) for b in body):
+        return _with_overview(path, *_phase_sections(path, body))
+    if name == "Interview Preparation":
+        return _interview_sections(path, body)
+    if any(b.startswith("**") for b in body):
+        return _bold_item_sections(path, body)
+    return _with_overview(path, *_heading_sections(path, body))
+
+
+def _summary_text(body: list[str]) -> str:
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        if body[i] in SUMMARY_LABELS and i + 1 < len(body):
+            out.append(f"{body[i]}: {body[i + 1]}")
+            i += 2
+        else:
+            out.append(body[i])
+            i += 1
+    return join_lines(out)
+
+
+def _faq_sections(path: tuple[str, ...], body: list[str]) -> list[Section]:
+    sections: list[Section] = []
+    question, answer = NO_QUESTION, []
+    for line in body + ["?"]:  # a sentinel question flushes the last answer
+        if line.endswith("?") and len(line) <= 200:
+            if answer:
+                sections.append(Section((*path, question), join_lines(answer), "faq"))
+            question, answer = line, []
+        else:
+            answer.append(line)
+    return sections
+
+
+def _is_heading(line: str, next_line: str | None) -> bool:
+    """A short line with no sentence ending, followed by body text, is a sub-heading."""
+
+    def heading_like(s: str) -> bool:
+        return len(s) <= 90 and not s.endswith((".", "!", ":", ",")) and not s.startswith(("- ", "Priority:"))
+
+    return (
+        heading_like(line)
+        and next_line is not None
+        and (not heading_like(next_line) or next_line.startswith("Priority:"))
+    )
+
+
+def _heading_sections(path: tuple[str, ...], body: list[str]) -> tuple[list[str], list[Section]]:
+    """Split a section into its intro lines and its sub-headed items."""
+    intro: list[str] = []
+    items: list[tuple[str, list[str]]] = []
+    for i, line in enumerate(body):
+        nxt = body[i + 1] if i + 1 < len(body) else None
+        if _is_heading(line, nxt) and line not in LEVELS:
+            items.append((line, []))
+        elif items:
+            items[-1][1].append(f"Level: {line}" if line in LEVELS else line)
+        else:
+            intro.append(line)
+    kind = "skill" if "Skill" in path[-1] else "item"
+    return intro, [Section((*path, head), join_lines(lines), kind) for head, lines in items]
+
+
+def _phase_sections(path: tuple[str, ...], body: list[str]) -> tuple[list[str], list[Section]]:
+    """Roadmap phases: an optional number line, a title, a duration, then tasks and resources."""
+    intro: list[str] = []
+    phases: list[dict] = []
+    label = ""
+    for i, line in enumerate(body):
+        nxt = body[i + 1] if i + 1 < len(body) else ""
+        if re.fullmatch(r"\d{1,2}", line):
+            continue  # the phase number; phases are numbered by their order below
+        if DURATION.match(nxt) and not DURATION.match(line):
+            phases.append({"title": line, "duration": "", "lines": []})
+            label = ""
+        elif not phases:
+            intro.append(line)
+        elif DURATION.match(line) and not phases[-1]["duration"]:
+            phases[-1]["duration"] = line
+        elif line in PHASE_LABELS:
+            label = line
+            phases[-1]["lines"].append(f"{line}:")
+        elif label == "Resources" and not line.startswith("- "):
+            phases[-1]["lines"].extend(f"- {r}" for r in split_run_on_resources(line))
+        else:
+            phases[-1]["lines"].append(line)
+    sections = []
+    for n, p in enumerate(phases, start=1):
+        head = f"Phase {n}: {p['title']}"
+        text = join_lines([f"Duration: {p['duration']}", *p["lines"]])
+        sections.append(Section((*path, head), text, "phase"))
+    return intro, sections
+
+
+def _interview_sections(path: tuple[str, ...], body: list[str]) -> list[Section]:
+    sections: list[Section] = []
+    category, i = "", 0
+    while i < len(body) and not body[i].isupper():  # the section's intro line(s)
+        sections.append(Section(path, body[i], "prose"))
+        i += 1
+    while i < len(body):
+        if body[i].isupper():
+            category, i = _category(body[i]), i + 1
+            continue
+        question = body[i]
+        hint = body[i + 1] if i + 1 < len(body) and not body[i + 1].isupper() else ""
+        text = join_lines([f"Category: {category}", f"Question: {question}", f"What to cover: {hint}"])
+        sections.append(Section((*path, question), text, "interview"))
+        i += 2 if hint else 1
+    return sections
+
+
+def _category(label: str) -> str:
+    """ "ML ARCHITECTURE" -> "ML Architecture": short words are taken for acronyms."""
+    return " ".join(w if len(w) <= 3 else w.capitalize() for w in label.split())
+
+
+def _bold_item_sections(path: tuple[str, ...], body: list[str]) -> list[Section]:
+    """Items written inline as `**Label** text **Label** text` on one line."""
+    sections: list[Section] = []
+    for line in body:
+        parts = BOLD_ITEM.split(line)
+        if parts[0].strip():
+            sections.append(Section(path, cleaned_item_text(parts[0]), "prose"))
+        for label, text in zip(parts[1::2], parts[2::2], strict=False):
+            head = re.sub(r"^\d+\.\s*", "", label).rstrip(":").strip()
+            sections.append(Section((*path, head), cleaned_item_text(text), "item"))
+    return sections
+
+
+def _with_overview(path: tuple[str, ...], intro: list[str], items: list[Section]) -> list[Section]:
+    """Put the section's intro first, as an overview listing its items with their fact lines.
+
+    The overview is the table the web page showed (skill, priority, weeks; phase, weeks): it
+    answers "which skills are critical?" in one passage, and gives the intro a context.
+    """
+    if not items:
+        return [Section(path, join_lines(intro), "prose")] if intro else []
+    rows = []
+    for item in items:
+        facts = [ln for ln in item.text.split("\n") if ln.startswith(FACT_LABELS)]
+        rows.append(f"- {item.path[-1]} — {' · '.join(facts)}" if facts else f"- {item.path[-1]}")
+    return [Section(path, join_lines(intro + rows), "overview"), *items]

@@ -1,0 +1,87 @@
+"""Hybrid retrieval: dense (MiniLM in Chroma) and lexical (BM25) rankings, fused.
+
+Fusion is reciprocal rank fusion (each list contributes 1 / (K + rank)), plus a preference for
+the guide whose transition the question names. The fused score is what `coach retrieve`
+reports: higher is better, and it is only comparable within one query.
+
+Not here: rewriting follow-up questions, or deciding whether the passages answer the question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from coach.embeddings import MiniLMEmbedder
+from coach.errors import BadInputError
+from coach.lexical import LexicalIndex
+from coach.records import Passage
+from coach.roles import guide_preference
+from coach.settings import Settings
+from coach.store import OpenIndex, open_index
+
+Mode = Literal["hybrid", "dense", "lexical"]
+RRF_K = 20  # a small K: with ~150 chunks the top of each list should weigh the most
+GUIDE_BONUS = 1.0 / (RRF_K + 1)  # as much as a first place in one list, for a fully named transition
+CANDIDATES = 40
+
+
+@dataclass(frozen=True)
+class Ranking:
+    dense: list[int]
+    lexical: list[int]
+
+
+class Retriever:
+    """Searches one opened index. Build it once; it is cheap to query."""
+
+    def __init__(self, index: OpenIndex, embedder: MiniLMEmbedder) -> None:
+        self.index = index
+        self.chunks = index.chunks
+        self._embedder = embedder
+        self._lexical = LexicalIndex([c.document for c in self.chunks])
+        self._position = {c.id: i for i, c in enumerate(self.chunks)}
+        self._guides = {c.source: (c.from_role, c.to_role) for c in self.chunks}
+
+    @classmethod
+    def open(cls, settings: Settings, embedder: MiniLMEmbedder | None = None) -> Retriever:
+        embedder = embedder or MiniLMEmbedder(settings.embedding_model_dir)
+        return cls(open_index(settings, embedder), embedder)
+
+    def guide_titles(self) -> dict[str, str]:
+        return {c.source: c.title for c in self.chunks}
+
+    def _rankings(self, query: str) -> Ranking:
+        vector = self._embedder.embed_query([query])[0]
+        found = self.index.collection.query(
+            query_embeddings=[vector], n_results=min(CANDIDATES, len(self.chunks)), include=[]
+        )
+        dense = [self._position[i] for i in found["ids"][0]]
+        scores = self._lexical.scores(query)
+        order = np.argsort(-scores, kind="stable")
+        lexical = [int(i) for i in order[:CANDIDATES] if scores[i] > 0]
+        return Ranking(dense=dense, lexical=lexical)
+
+    def search(self, query: str, k: int = 4, mode: Mode = "hybrid") -> list[Passage]:
+        query = query.strip()
+        if not query:
+            raise BadInputError("The question is empty. Ask a question about the career guides.")
+        ranking = self._rankings(query)
+        lists = {"dense": ranking.dense, "lexical": ranking.lexical}
+        if mode != "hybrid":
+            lists = {mode: lists[mode]}
+        fused: dict[int, float] = {}
+        ranks: dict[int, dict[str, int]] = {}
+        for name, ranked in lists.items():
+            for rank, pos in enumerate(ranked, start=1):
+                fused[pos] = fused.get(pos, 0.0) + 1.0 / (RRF_K + rank)
+                ranks.setdefault(pos, {})[name] = rank
+        if mode == "hybrid":
+            for source, share in guide_preference(query, self._guides).items():
+                for pos in fused:
+                    if self.chunks[pos].source == source:
+                        fused[pos] += GUIDE_BONUS * share
+        best = sorted(fused, key=lambda p: (-fused[p], p))[:k]
+        return [Passage(self.chunks[p], fused[p], ranks[p]) for p in best]

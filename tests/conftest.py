@@ -1,0 +1,77 @@
+"""Shared fixtures: the real MiniLM model, the real corpus, and storage kept in tmp_path."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from coach.embeddings import MiniLMEmbedder
+from coach.settings import PROJECT_ROOT, Settings, apply_process_switches
+
+apply_process_switches()
+CORPUS = PROJECT_ROOT / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_storage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test touches the real index/: every storage path points into tmp_path."""
+    monkeypatch.setenv("COACH_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("COACH_CORPUS_DIR", str(CORPUS))
+
+
+@pytest.fixture(scope="session")
+def embedder() -> MiniLMEmbedder:
+    return MiniLMEmbedder()
+
+
+class CountingEmbedder(MiniLMEmbedder):
+    """The real model, counting how many texts it was asked to embed."""
+
+    def __init__(self, real: MiniLMEmbedder) -> None:
+        super().__init__(real.model_dir)
+        self._model = real._load()
+        self.embedded = 0
+
+    def __call__(self, input):  # noqa: A002 - Chroma's parameter name
+        self.embedded += len(input)
+        return super().__call__(input)
+
+
+@pytest.fixture
+def counting(embedder: MiniLMEmbedder) -> CountingEmbedder:
+    return CountingEmbedder(embedder)
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A writable copy of the real corpus."""
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS, target)
+    return target
+
+
+@pytest.fixture
+def settings_for(tmp_path: Path):
+    def make(corpus: Path = CORPUS, **overrides) -> Settings:
+        return Settings(corpus_dir=corpus, index_dir=tmp_path / "index", **overrides)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def built_index(tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder) -> Settings:
+    """The real corpus indexed once for the whole session, in a temporary folder."""
+    from coach.store import build_index
+
+    settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path_factory.mktemp("shared") / "index")
+    build_index(settings, embedder)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def retriever(built_index: Settings, embedder: MiniLMEmbedder):
+    from coach.retrieve import Retriever
+
+    return Retriever.open(built_index, embedder)

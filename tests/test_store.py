@@ -1,0 +1,143 @@
+"""The index: idempotent updates, per-guide changes, crash safety, and damage detection."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from coach.errors import CorpusMissingError, IndexCorruptError, IndexMissingError
+from coach.store import build_index, open_index
+
+
+def test_second_index_run_embeds_nothing(settings_for, counting):
+    settings = settings_for()
+    first = build_index(settings, counting)
+    assert first.embedded == first.chunks == counting.embedded > 100
+    counting.embedded = 0
+    second = build_index(settings, counting)
+    assert (second.embedded, second.removed, second.changed) == (0, 0, False)
+    assert counting.embedded == 0
+    assert second.store == first.store
+
+
+def test_changed_guide_reembeds_only_its_changed_chunks(settings_for, counting, corpus_copy):
+    settings = settings_for(corpus_copy)
+    build_index(settings, counting)
+    guide = corpus_copy / "001_4c8e3eb882205519.txt"
+    guide.write_text(guide.read_text().replace("3 weeks- Update resume", "2 weeks- Update resume"))
+    counting.embedded = 0
+    report = build_index(settings, counting)
+    # The phase itself and the roadmap overview that lists its duration.
+    assert (report.embedded, report.removed) == (2, 2)
+    assert counting.embedded == 2
+    index = open_index(settings, counting)
+    phase = next(c for c in index.chunks if c.section.endswith("Phase 4: Job Search Preparation"))
+    assert phase.text.startswith("Duration: 2 weeks")
+
+
+def test_removed_guide_loses_its_chunks_and_others_are_reused(settings_for, counting, corpus_copy):
+    settings = settings_for(corpus_copy)
+    full = build_index(settings, counting)
+    (corpus_copy / "002_f509431828cc4a69.txt").unlink()
+    counting.embedded = 0
+    report = build_index(settings, counting)
+    assert report.embedded == 0 and report.removed > 0
+    assert report.chunks == full.chunks - report.removed
+    sources = {c.source for c in open_index(settings, counting).chunks}
+    assert "002_f509431828cc4a69.txt" not in sources and len(sources) == 4
+
+
+def test_crash_during_update_leaves_the_previous_index_in_use(
+    settings_for, counting, corpus_copy, monkeypatch
+):
+    settings = settings_for(corpus_copy)
+    before = build_index(settings, counting)
+    (corpus_copy / "999_new.txt").write_text("My notes\nA brand new guide about careers.")
+
+    def power_cut(self, texts):
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(type(counting), "__call__", power_cut)
+    with pytest.raises(RuntimeError, match="power cut"):
+        build_index(settings, counting)
+    monkeypatch.undo()
+    index = open_index(settings, counting)
+    assert len(index.chunks) == before.chunks
+    assert sorted(p.name for p in settings.index_dir.glob("store-*")) == [before.store]
+
+
+def test_interrupted_write_keeps_the_old_index_and_the_next_run_cleans_up(
+    settings_for, counting, corpus_copy, monkeypatch
+):
+    from chromadb.api.models.Collection import Collection
+
+    settings = settings_for(corpus_copy)
+    before = build_index(settings, counting)
+    (corpus_copy / "999_new.txt").write_text("My notes\nA brand new guide about careers.")
+
+    def killed(self, *args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Collection, "add", killed)
+    with pytest.raises(KeyboardInterrupt):
+        build_index(settings, counting)
+    monkeypatch.undo()
+    # A hard kill leaves a half-written folder behind: nothing may trust it.
+    orphan = settings.index_dir / "store-20000101000000-deadbeef"
+    orphan.mkdir()
+    (orphan / "chroma.sqlite3").write_bytes(b"half")
+    assert len(open_index(settings, counting).chunks) == before.chunks
+    after = build_index(settings, counting)
+    assert after.chunks == before.chunks + 1 and after.embedded == 1
+    assert not orphan.exists()
+
+
+def test_rebuild_starts_from_scratch(settings_for, counting):
+    settings = settings_for()
+    first = build_index(settings, counting)
+    counting.embedded = 0
+    again = build_index(settings, counting, rebuild=True)
+    assert again.embedded == first.chunks == counting.embedded
+    assert again.store != first.store
+
+
+def test_missing_index_names_the_command_to_run(settings_for, embedder):
+    with pytest.raises(IndexMissingError, match=r"No index found in .*index\. Run `coach index`\."):
+        open_index(settings_for(), embedder)
+
+
+def test_index_pointing_at_a_missing_store_is_corrupt(settings_for, embedder):
+    settings = settings_for()
+    settings.index_dir.mkdir(parents=True)
+    (settings.index_dir / "CURRENT").write_text("store-gone\n")
+    with pytest.raises(IndexCorruptError, match="coach index --rebuild"):
+        open_index(settings, embedder)
+
+
+def test_store_that_disagrees_with_its_manifest_is_corrupt_and_rebuild_repairs_it(settings_for, embedder):
+    settings = settings_for()
+    report = build_index(settings, embedder)
+    manifest_path = settings.index_dir / report.store / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["ids"].append("0" * 32)
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(IndexCorruptError, match="does not match its manifest"):
+        open_index(settings, embedder)
+    build_index(settings, embedder)  # an ordinary run notices and writes a fresh store
+    assert len(open_index(settings, embedder).chunks) == report.chunks
+
+
+def test_truncated_manifest_is_corrupt(settings_for, embedder):
+    settings = settings_for()
+    report = build_index(settings, embedder)
+    (settings.index_dir / report.store / "manifest.json").write_text('{"format": 1, "ids": [')
+    with pytest.raises(IndexCorruptError, match="unreadable"):
+        open_index(settings, embedder)
+
+
+def test_missing_corpus_is_reported_before_anything_is_written(settings_for, embedder, tmp_path):
+    settings = settings_for(tmp_path / "nowhere")
+    with pytest.raises(CorpusMissingError, match="No corpus folder at"):
+        build_index(settings, embedder)
+    assert not (settings.index_dir / "CURRENT").exists()
