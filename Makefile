@@ -1,10 +1,10 @@
 # The README's two commands are `make run` and `make test`; the other targets are their steps.
-SAMPLE_QUESTION := How many weeks does the roadmap give the foundation phase when a backend developer moves into deep learning?
+SAMPLE_QUESTION := How many weeks should a backend developer spend on PyTorch when moving into deep learning?
 
-.PHONY: run test setup index lint retrieval-table
+.PHONY: run test setup index lint retrieval-table stop
 
 run: setup index
-	.venv/bin/coach retrieve "$(SAMPLE_QUESTION)"
+	.venv/bin/coach ask "$(SAMPLE_QUESTION)"
 
 test: setup
 	.venv/bin/python -m pytest tests evals
@@ -21,3 +21,6 @@ lint: setup
 
 retrieval-table: index
 	.venv/bin/python -m evals.retrieval
+
+stop:
+	.venv/bin/coach stop

@@ -30,6 +30,13 @@ def _parser() -> argparse.ArgumentParser:
     retrieve.add_argument("turns", nargs="+", metavar="TURN", help="user turns, oldest first")
     retrieve.add_argument("-k", type=int, default=None, help="how many passages (default 4)")
     retrieve.add_argument("--json", action="store_true", help="print JSON")
+
+    ask = sub.add_parser("ask", help="answer a question (or a conversation) from the guides")
+    ask.add_argument("turns", nargs="+", metavar="TURN", help="user turns, oldest first")
+    ask.add_argument("--json", action="store_true", help="print JSON")
+
+    sub.add_parser("serve", help="start the embedded local model server (if not running)")
+    sub.add_parser("stop", help="stop the embedded local model server")
     return parser
 
 
@@ -73,14 +80,22 @@ def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_retrieve(args: argparse.Namespace, settings: Settings) -> int:
+    from coach.condense import needs_rewrite, standalone_question
     from coach.retrieve import Retriever
 
     turns = validate_turns(args.turns, settings.max_question_chars)
     k = settings.top_k if args.k is None else args.k
     if not 1 <= k <= 50:
         raise BadInputError(f"-k must be between 1 and 50, not {k}.")
-    query = turns[-1]
-    passages = Retriever.open(settings).search(query, k=k)
+    retriever = Retriever.open(settings)
+    query, context = turns[-1], " ".join(turns[-3:-1])
+    # Earlier turns stand in for the conversation; retrieve produces no answers of its own.
+    history = [(t, "") for t in turns[:-1]]
+    if needs_rewrite(query, history):
+        from coach.llm_server import chat_model
+
+        query = standalone_question(chat_model(settings), history, query)
+    passages = retriever.search(query, k=k, context=context)
     if args.json:
         print(json.dumps({"query": query, "passages": [p.to_json() for p in passages]}, ensure_ascii=False))
         return 0
@@ -88,6 +103,48 @@ def _cmd_retrieve(args: argparse.Namespace, settings: Settings) -> int:
     for n, p in enumerate(passages, start=1):
         print(f"[{n}] {p.chunk.title}\n    {p.chunk.section}  (score {p.score:.4f})")
         print(textwrap.indent(p.chunk.text, "    | "), end="\n\n")
+    return 0
+
+
+def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from coach.answer import Coach
+    from coach.llm_server import chat_model
+    from coach.retrieve import Retriever
+
+    turns = validate_turns(args.turns, settings.max_question_chars)
+    if any(not t for t in turns):
+        raise BadInputError("One of the turns is empty. Give every turn some text.")
+    coach = Coach(settings, Retriever.open(settings), chat_model(settings))
+    answer = coach.conversation(turns)
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False))
+        return 0
+    print(textwrap.fill(answer.answer, width=100))
+    if answer.note:
+        print(f"\n({answer.note})")
+    if answer.citations:
+        print("\nSources:")
+        for c in answer.citations:
+            print(f"[{c.n}] {c.title}\n    {c.section}")
+    return 0
+
+
+def _cmd_serve(settings: Settings) -> int:
+    from coach.llm_server import start_local_server
+
+    if settings.llm_base_url:
+        print(f"COACH_LLM_BASE_URL is set ({settings.llm_base_url}): no local server is needed.")
+        return 0
+    print(f"Local model server running at {start_local_server(settings)}")
+    return 0
+
+
+def _cmd_stop(settings: Settings) -> int:
+    from coach.llm_server import stop_local_server
+
+    print(
+        "Local model server stopped." if stop_local_server(settings) else "No local model server was running."
+    )
     return 0
 
 
@@ -101,9 +158,17 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     apply_process_switches()
     try:
-        if args.command == "index":
-            return _cmd_index(args, settings)
-        return _cmd_retrieve(args, settings)
+        match args.command:
+            case "index":
+                return _cmd_index(args, settings)
+            case "retrieve":
+                return _cmd_retrieve(args, settings)
+            case "ask":
+                return _cmd_ask(args, settings)
+            case "serve":
+                return _cmd_serve(settings)
+            case _:
+                return _cmd_stop(settings)
     except CoachError as exc:
         print(f"coach: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -82,6 +82,7 @@ class Passage:
     chunk: Chunk
     score: float
     ranks: dict[str, int] = field(default_factory=dict)
+    similarity: float = 0.0  # cosine similarity to the query (0 when not among dense candidates)
 
     def to_json(self) -> dict:
         c = self.chunk
@@ -94,4 +95,5 @@ class Passage:
             "id": c.id,
             "kind": c.kind,
             "ranks": self.ranks,
+            "similarity": round(self.similarity, 4),
         }

@@ -32,6 +32,7 @@ CANDIDATES = 40
 class Ranking:
     dense: list[int]
     lexical: list[int]
+    similarity: dict[int, float]  # cosine similarity to the query, for the dense candidates
 
 
 class Retriever:
@@ -56,15 +57,18 @@ class Retriever:
     def _rankings(self, query: str) -> Ranking:
         vector = self._embedder.embed_query([query])[0]
         found = self.index.collection.query(
-            query_embeddings=[vector], n_results=min(CANDIDATES, len(self.chunks)), include=[]
+            query_embeddings=[vector], n_results=min(CANDIDATES, len(self.chunks)), include=["distances"]
         )
         dense = [self._position[i] for i in found["ids"][0]]
+        similarity = {p: 1.0 - d for p, d in zip(dense, found["distances"][0], strict=True)}
         scores = self._lexical.scores(query)
         order = np.argsort(-scores, kind="stable")
         lexical = [int(i) for i in order[:CANDIDATES] if scores[i] > 0]
-        return Ranking(dense=dense, lexical=lexical)
+        return Ranking(dense=dense, lexical=lexical, similarity=similarity)
 
-    def search(self, query: str, k: int = 4, mode: Mode = "hybrid") -> list[Passage]:
+    def search(self, query: str, k: int = 4, mode: Mode = "hybrid", context: str = "") -> list[Passage]:
+        """The top k passages. `context` (earlier turns) picks the preferred guide when the
+        query itself names no transition, so a follow-up stays with the guide it is about."""
         query = query.strip()
         if not query:
             raise BadInputError("The question is empty. Ask a question about the career guides.")
@@ -79,9 +83,10 @@ class Retriever:
                 fused[pos] = fused.get(pos, 0.0) + 1.0 / (RRF_K + rank)
                 ranks.setdefault(pos, {})[name] = rank
         if mode == "hybrid":
-            for source, share in guide_preference(query, self._guides).items():
+            preferred = guide_preference(query, self._guides) or guide_preference(context, self._guides)
+            for source, share in preferred.items():
                 for pos in fused:
                     if self.chunks[pos].source == source:
                         fused[pos] += GUIDE_BONUS * share
         best = sorted(fused, key=lambda p: (-fused[p], p))[:k]
-        return [Passage(self.chunks[p], fused[p], ranks[p]) for p in best]
+        return [Passage(self.chunks[p], fused[p], ranks[p], ranking.similarity.get(p, 0.0)) for p in best]

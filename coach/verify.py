@@ -1,0 +1,109 @@
+"""Check a drafted answer against the passages it was given, sentence by sentence.
+
+Each sentence is attributed to the passage(s) that support it: the passage must contain every
+number, amount, percentage and duration the sentence states, and most of its content words.
+The model's own `[n]` markers are only hints: a marker to a passage that does not support the
+sentence is dropped, and a supporting passage the model forgot to cite is added. A sentence no
+passage supports is removed, with its reason.
+
+Not here: deciding whether to answer at all (see `coach.answer`). This does not judge meaning:
+a sentence that reuses a passage's words and numbers to say something the passage does not mean
+can pass. The judge in `evals/` measures that.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from coach.lexical import tokenize
+from coach.records import Passage
+
+MARKER = re.compile(r"\s*\[(\d{1,2})\]")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9$])|\n+")
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+NUMBER_WORDS = {
+    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "fifteen": "15",
+    "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50", "hundred": "100",
+}  # fmt: skip
+NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
+MIN_OVERLAP = 0.5
+
+
+@dataclass
+class CheckedSentence:
+    text: str  # without markers
+    sources: list[int] = field(default_factory=list)  # 0-based passage indexes that support it
+    reason: str = ""  # why it was removed; empty when supported
+
+    @property
+    def supported(self) -> bool:
+        return bool(self.sources)
+
+
+def split_sentences(text: str) -> list[tuple[str, list[int]]]:
+    """Split a draft into (sentence without markers, 1-based markers it carried)."""
+    pieces = [p.strip() for p in SENTENCE_END.split(text.strip()) if p and p.strip()]
+    out: list[tuple[str, list[int]]] = []
+    for piece in pieces:
+        # A marker the model put after the full stop belongs to the sentence before it.
+        while out and (m := re.match(r"^\[(\d{1,2})\]\s*", piece)):
+            out[-1][1].append(int(m.group(1)))
+            piece = piece[m.end() :]
+        markers = [int(n) for n in MARKER.findall(piece)]
+        bare = MARKER.sub("", piece).strip()
+        bare = re.sub(r"^[-*•]\s+", "", bare)
+        if bare:
+            out.append((bare, markers))
+        elif out:
+            out[-1][1].extend(markers)
+    return out
+
+
+def numbers_in(text: str) -> set[str]:
+    """Every number the text states, normalised: "$140,000" -> "140000", "six" -> "6"."""
+    text = NUMBER_WORD.sub(lambda m: NUMBER_WORDS[m.group(1).lower()], text)
+    return {n.replace(",", "") for n in NUMBER.findall(text)}
+
+
+def _content_words(text: str) -> set[str]:
+    return {t for t in tokenize(text) if not any(ch.isdigit() for ch in t) and t != "usd"}
+
+
+def support(sentence: str, passage: Passage) -> tuple[bool, str]:
+    """Does this passage support this sentence? Returns (verdict, reason if not)."""
+    source = passage.chunk.document
+    missing = numbers_in(sentence) - numbers_in(source)
+    if missing:
+        return False, f"states {', '.join(sorted(missing))}, which its passages do not"
+    words = _content_words(sentence)
+    if not words:
+        return True, ""
+    overlap = len(words & _content_words(source)) / len(words)
+    if overlap < MIN_OVERLAP:
+        return False, "says things its passages do not"
+    return True, ""
+
+
+def check(draft: str, passages: list[Passage]) -> list[CheckedSentence]:
+    """Attribute every sentence of the draft to the passages that support it."""
+    checked: list[CheckedSentence] = []
+    for text, markers in split_sentences(draft):
+        verdicts = [support(text, p) for p in passages]
+        hinted = [n - 1 for n in markers if 1 <= n <= len(passages)]
+        sources = [i for i in dict.fromkeys(hinted) if verdicts[i][0]]
+        if not sources:
+            # The model cited nothing that supports it: take the best supporting passage, if any.
+            scored = [
+                (len(_content_words(text) & _content_words(p.chunk.document)), -i)
+                for i, p in enumerate(passages)
+                if verdicts[i][0]
+            ]
+            sources = [-max(scored)[1]] if scored else []
+        reason = ""
+        if not sources:
+            reason = next((r for i, (ok, r) in enumerate(verdicts) if i in hinted and r), "")
+            reason = reason or next((r for ok, r in verdicts if r), "is not supported by its passages")
+        checked.append(CheckedSentence(text, sources, reason))
+    return checked

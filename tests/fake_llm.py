@@ -1,0 +1,89 @@
+"""A scripted OpenAI-compatible chat server on loopback, standing in for the language model.
+
+It speaks the same HTTP protocol as OpenAI, Ollama or llama-cpp-python's server (including
+streamed server-sent events), so the coach's real client code runs against it unchanged. Each
+test gives it a `reply(messages) -> str` function and reads back the requests it received.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+Reply = Callable[[list[dict]], str]
+
+
+class FakeLLM:
+    def __init__(self, reply: Reply, model: str = "fake-model") -> None:
+        self.reply = reply
+        self.model = model
+        self.requests: list[dict] = []
+        self.fail_with: int | None = None  # an HTTP status to answer every request with
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:  # keep test output clean
+                pass
+
+            def _json(self, status: int, body: dict) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:
+                self._json(200, {"object": "list", "data": [{"id": fake.model, "object": "model"}]})
+
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                fake.requests.append(body)
+                if fake.fail_with:
+                    self._json(fake.fail_with, {"error": {"message": "scripted failure"}})
+                    return
+                text = fake.reply(body["messages"])
+                if not body.get("stream"):
+                    self._json(200, {
+                        "id": "x", "object": "chat.completion", "created": 0, "model": fake.model,
+                        "choices": [{"index": 0, "finish_reason": "stop",
+                                     "message": {"role": "assistant", "content": text}}],
+                    })  # fmt: skip
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.end_headers()
+                words = text.split(" ")
+                for i, word in enumerate(words):
+                    piece = word if i == 0 else " " + word
+                    event = {
+                        "id": "x", "object": "chat.completion.chunk", "created": 0, "model": fake.model,
+                        "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}],
+                    }  # fmt: skip
+                    self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
+                self.wfile.write(b"data: [DONE]\n\n")
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+
+    def __enter__(self) -> FakeLLM:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def last_user_message(messages: list[dict]) -> str:
+    return next(m["content"] for m in reversed(messages) if m["role"] == "user")
+
+
+def is_condense(messages: list[dict]) -> bool:
+    return last_user_message(messages).startswith("Rewrite the last question")

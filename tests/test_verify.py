@@ -1,0 +1,80 @@
+"""Known-answer tests for the sentence checker."""
+
+from __future__ import annotations
+
+from coach.records import Chunk, Passage
+from coach.verify import check, numbers_in, split_sentences
+
+
+def passage(section: str, text: str, source: str = "003.txt") -> Passage:
+    chunk = Chunk(
+        "id-" + section,
+        source,
+        "From Backend Developer to Deep Learning Engineer",
+        "",
+        "",
+        section,
+        "skill",
+        0,
+        text,
+    )
+    return Passage(chunk, 1.0)
+
+
+PYTORCH = passage(
+    "Skills You'll Need to Learn > Deep Learning Frameworks (PyTorch)",
+    "Priority: Critical · 6 weeks\nComplete the 'PyTorch for Deep Learning' course on Udemy by Daniel Bourke.",
+)
+GLANCE = passage("At a Glance", "Difficulty: Challenging\nTimeline: 9-12 months\nSalary Change: +40%")
+PASSAGES = [PYTORCH, GLANCE]
+
+
+def test_sentences_keep_their_markers_even_after_the_full_stop():
+    assert split_sentences(
+        "PyTorch takes 6 weeks [1]. The timeline is 9-12 months. [2]\n- Salary +40% [2]"
+    ) == [
+        ("PyTorch takes 6 weeks.", [1]),
+        ("The timeline is 9-12 months.", [2]),
+        ("Salary +40%", [2]),
+    ]
+
+
+def test_numbers_are_normalised():
+    assert numbers_in("$140,000, six weeks, +40% and 9-12 months") == {"140000", "6", "40", "9", "12"}
+
+
+def test_faithful_sentence_keeps_its_citation():
+    [s] = check("Spend 6 weeks on Deep Learning Frameworks (PyTorch) [1].", PASSAGES)
+    assert (s.sources, s.reason) == ([0], "")
+
+
+def test_swapped_number_is_caught():
+    [s] = check("Spend 8 weeks on Deep Learning Frameworks (PyTorch) [1].", PASSAGES)
+    assert s.sources == [] and s.reason == "states 8, which its passages do not"
+
+
+def test_citation_to_the_wrong_passage_is_moved_to_the_right_one():
+    [s] = check("The transition timeline is 9-12 months [1].", PASSAGES)
+    assert s.sources == [1]
+
+
+def test_uncited_sentence_is_attributed_to_its_supporting_passage():
+    [s] = check(
+        "The guide suggests the 'PyTorch for Deep Learning' course on Udemy by Daniel Bourke.", PASSAGES
+    )
+    assert s.sources == [0]
+
+
+def test_citation_to_a_passage_that_does_not_exist_is_ignored():
+    [s] = check("The salary change is +40% [7].", PASSAGES)
+    assert s.sources == [1]
+
+
+def test_claim_no_passage_makes_is_unsupported():
+    [s] = check("You should also learn Haskell and Erlang for functional programming [1].", PASSAGES)
+    assert s.sources == [] and s.reason == "says things its passages do not"
+
+
+def test_number_written_as_a_word_is_checked():
+    [s] = check("Spend eight weeks on Deep Learning Frameworks (PyTorch).", PASSAGES)
+    assert s.sources == [] and "8" in s.reason
