@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from coach.lexical import tokenize
 from coach.llm import ChatModel, complete
 from coach.prompts import condense_messages
 from coach.roles import roles_in
@@ -20,6 +21,15 @@ REFERS_BACK = re.compile(
     r"the guide|the course|the role|the transition|the path|the phase|the skill|one|ones)\b"
     r"|^(and|but|also|so|what about|how about|then|or)\b",
     re.IGNORECASE,
+)
+
+
+# Words a rewrite may add without changing what is asked.
+GENERIC = frozenset(
+    tokenize(
+        "guide course role transition path phase skill learn learning become moving move question take "
+        "engineer developer architect roadmap"
+    )
 )
 
 
@@ -44,7 +54,16 @@ def standalone_question(
     """The question to retrieve with. history: (user turn, coach answer) pairs, oldest first."""
     if not needs_rewrite(question, history):
         return question
-    rewritten = _clean(complete(model, condense_messages(history[-2:], question), max_tokens=60))
+    recent = history[-2:]
+    rewritten = _clean(complete(model, condense_messages(recent, question), max_tokens=60))
+    said = " ".join([question, *(f"{user} {coach}" for user, coach in recent)])
     if 8 <= len(rewritten) <= max_chars and rewritten.lower() != question.lower():
-        return rewritten
+        if not invented_words(rewritten, said):
+            return rewritten
     return f"{history[-1][0]} {question}"
+
+
+def invented_words(rewritten: str, said: str) -> set[str]:
+    """Words of the rewrite that nobody said in the conversation (the model made them up)."""
+    known = set(tokenize(said)) | GENERIC
+    return {w for w in tokenize(rewritten) if w not in known and not w.isdigit()}

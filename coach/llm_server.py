@@ -90,8 +90,10 @@ def start_local_server(settings: Settings, wait_seconds: float = 180.0) -> str:
             "--n_ctx", str(settings.llm_context),
             "--n_threads", str(settings.llm_threads),
             "--n_batch", "512",
-            "--cache", "true",
         ]  # fmt: skip
+        # No `--cache`: its RAM prompt cache grew this server past 22 GB over about 40 questions
+        # here. The server still reuses the previous request's matching prefix, and every
+        # request starts with the same fixed messages (see coach.prompts).
         with open(_log_file(settings), "ab") as log:
             process = subprocess.Popen(
                 command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

@@ -68,4 +68,6 @@ def condense_messages(history: list[tuple[str, str]], question: str) -> list[dic
         lines.append(f"User: {user}")
         if coach:
             lines.append(f"Coach: {coach}")
-    return [{"role": "user", "content": render("condense", history="\n".join(lines), question=question)}]
+    # After the same fixed messages as an answer request, so the server's cached prefix serves both.
+    condense = render("condense", history="\n".join(lines), question=question)
+    return [*fixed_messages(), {"role": "user", "content": condense}]

@@ -67,8 +67,25 @@ def numbers_in(text: str) -> set[str]:
     return {n.replace(",", "") for n in NUMBER.findall(text)}
 
 
+# Words that frame a claim rather than make it ("the guide suggests", "you should spend").
+FRAMING = frozenset(
+    tokenize(
+        "guide guides passage passages say says said put puts give gives suggest suggests recommend "
+        "recommends mention mentions state states according note notes need needs should take takes "
+        "spend spends expect expects around about approximately roughly total totals typically"
+    )
+)
+
+
 def _content_words(text: str) -> set[str]:
-    return {t for t in tokenize(text) if not any(ch.isdigit() for ch in t) and t != "usd"}
+    return {t for t in tokenize(text) if not any(ch.isdigit() for ch in t) and t not in FRAMING and t != "usd"}
+
+
+def _found(word: str, vocabulary: set[str]) -> bool:
+    """Exact stem, or one stem extending the other ("time" / "timelin"), for stems of 4+ letters."""
+    if word in vocabulary:
+        return True
+    return len(word) >= 4 and any(len(v) >= 4 and (v.startswith(word) or word.startswith(v)) for v in vocabulary)
 
 
 def support(sentence: str, passage: Passage) -> tuple[bool, str]:
@@ -80,7 +97,8 @@ def support(sentence: str, passage: Passage) -> tuple[bool, str]:
     words = _content_words(sentence)
     if not words:
         return True, ""
-    overlap = len(words & _content_words(source)) / len(words)
+    vocabulary = _content_words(source)
+    overlap = sum(_found(w, vocabulary) for w in words) / len(words)
     if overlap < MIN_OVERLAP:
         return False, "says things its passages do not"
     return True, ""

@@ -174,3 +174,10 @@ def test_endpoint_error_is_a_clear_error(coach_with):
 def test_prompts_render_strictly():
     with pytest.raises(PromptError, match=r"question\.txt needs a value for \$question"):
         render("question", passages="[1] ...")
+
+
+def test_rewrite_that_invents_a_topic_is_not_trusted(coach_with):
+    coach, _ = coach_with(scripted(rewrite="Which course does the guide suggest for learning Docker?"))
+    answer = coach.conversation([PYTORCH_Q, COURSE_Q])
+    assert answer.query == f"{PYTORCH_Q} {COURSE_Q}"
+    assert "Daniel Bourke" in answer.answer

@@ -78,3 +78,8 @@ def test_claim_no_passage_makes_is_unsupported():
 def test_number_written_as_a_word_is_checked():
     [s] = check("Spend eight weeks on Deep Learning Frameworks (PyTorch).", PASSAGES)
     assert s.sources == [] and "8" in s.reason
+
+
+def test_framing_words_do_not_count_against_a_faithful_sentence():
+    [s] = check("The guide puts the transition time at 9-12 months.", PASSAGES)
+    assert s.sources == [1]
