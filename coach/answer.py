@@ -29,6 +29,13 @@ NOT_IN_GUIDES = re.compile(
     r"|not (?:covered|mentioned|stated) in the (?:guides?|passages?)",
     re.IGNORECASE,
 )
+# Requests to produce something other than an answer from the guides, or to drop the rules.
+OFF_TASK = re.compile(
+    r"\b(?:write|compose|generate|create|make up|sing)\b.{0,40}\b(?:poem|song|story|joke|essay|haiku|limerick|"
+    r"rap|code|script|program)s?\b|\bignore (?:all |any |the |your |previous |prior |above )+"
+    r"(?:instructions|rules|prompts?)\b|\bsystem prompt\b|\byour (?:instructions|rules|prompt)\b",
+    re.IGNORECASE,
+)
 MIN_SIMILARITY = 0.30  # below this, no passage is about the question (measured: off-topic < 0.19)
 
 
@@ -39,6 +46,7 @@ class Citation:
     title: str
     section: str
     text: str
+    chunk_id: str
 
 
 @dataclass
@@ -91,7 +99,7 @@ def compose(checked: list[CheckedSentence], passages: list[Passage]) -> tuple[st
         end = text[-1] if text[-1] in ".!?" else "."
         sentences.append(f"{text.rstrip('.!?')} {''.join(marks)}{end}")
     citations = [
-        Citation(n, p.chunk.source, p.chunk.title, p.chunk.section, p.chunk.text)
+        Citation(n, p.chunk.source, p.chunk.title, p.chunk.section, p.chunk.text, p.chunk.id)
         for index, n in sorted(numbers.items(), key=lambda item: item[1])
         for p in [passages[index]]
     ]
@@ -126,15 +134,22 @@ class Coach:
         question: str,
         history: list[tuple[str, str]] | None = None,
         on_passages: Callable[[str, list[Passage]], None] | None = None,
+        cited: set[str] | None = None,
     ) -> Answer:
-        """Answer one question. history: earlier (user turn, coach answer) pairs, oldest first."""
+        """Answer one question. history: earlier (user turn, coach answer) pairs, oldest first;
+        cited: ids of the chunks the previous answer cited, which a follow-up most likely means."""
         history = history or []
         started = time.perf_counter()
         timings: dict[str, float] = {}
+        if OFF_TASK.search(question):
+            return self.refusal(question, [], timings=timings)
         query = standalone_question(self.model, history, question.strip())
         timings["condense"] = time.perf_counter() - started
+        follow_up = query != question.strip()
         context = " ".join(user for user, _ in history[-2:])
-        passages = self.retriever.search(query, k=self.settings.top_k, context=context)
+        passages = self.retriever.search(
+            query, k=self.settings.top_k, context=context, boost=cited if follow_up else None
+        )
         timings["retrieve"] = time.perf_counter() - started - timings["condense"]
         if on_passages:
             on_passages(query, passages)
@@ -151,8 +166,9 @@ class Coach:
         # "The guides don't cover this" beside a supported answer is noise, not a claim.
         content = [c for c in checked if not NOT_IN_GUIDES.search(c.text)]
         removed = [(c.text, c.reason) for c in content if not c.supported]
-        if not any(c.supported for c in content):
-            return self.refusal(query, passages, removed if content else [], timings)
+        # Nothing supported, or mostly unsupported: the model was not answering from the guides.
+        if not any(c.supported for c in content) or (len(removed) >= 2 and 2 * len(removed) > len(content)):
+            return self.refusal(query, passages, removed, timings)
         text, citations = compose(content, passages)
         answer = Answer(text, citations, False, query, [], removed, passages, draft, timings)
         return answer
@@ -166,7 +182,8 @@ class Coach:
         history: list[tuple[str, str]] = []
         answer = None
         for turn in turns:
-            answer = self.ask(turn, history)
+            cited = {c.chunk_id for c in answer.citations} if answer else None
+            answer = self.ask(turn, history, cited=cited)
             history.append((turn, answer.answer))
         assert answer is not None
         return answer

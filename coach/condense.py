@@ -14,6 +14,7 @@ from coach.lexical import tokenize
 from coach.llm import ChatModel, complete
 from coach.prompts import condense_messages
 from coach.roles import roles_in
+from coach.verify import names_in
 
 # Words that point back into the conversation.
 REFERS_BACK = re.compile(
@@ -30,6 +31,11 @@ GENERIC = frozenset(
         "guide course role transition path phase skill learn learning become moving move question take "
         "engineer developer architect roadmap"
     )
+)
+
+
+BACK_REFERENCES = frozenset(
+    tokenize("it its that those these this they them their which one ones same about")
 )
 
 
@@ -57,10 +63,34 @@ def standalone_question(
     recent = history[-2:]
     rewritten = _clean(complete(model, condense_messages(recent, question), max_tokens=60))
     said = " ".join([question, *(f"{user} {coach}" for user, coach in recent)])
-    if 8 <= len(rewritten) <= max_chars and rewritten.lower() != question.lower():
-        if not invented_words(rewritten, said):
-            return rewritten
+    usable = 8 <= len(rewritten) <= max_chars and rewritten.lower() != question.lower()
+    if (
+        usable
+        and not invented_words(rewritten, said)
+        and keeps_the_thread(rewritten, question, history[-1][0])
+    ):
+        return rewritten
     return f"{history[-1][0]} {question}"
+
+
+def keeps_the_thread(rewritten: str, question: str, previous: str) -> bool:
+    """The rewrite keeps what the follow-up asks, and names what it points back to.
+
+    "Which of those takes longer?" must still ask about "longer"; "Which course does it suggest
+    for it?" after a question about PyTorch must mention PyTorch.
+    """
+    words = set(tokenize(rewritten))
+    own = set(tokenize(question)) - BACK_REFERENCES - GENERIC
+    if not own <= words:
+        return False
+    if not REFERS_BACK.search(question):
+        return True
+    topics = {t for name in names_in(previous) for t in tokenize(name)} - _role_words(previous)
+    return not topics or bool(topics & words)
+
+
+def _role_words(text: str) -> set[str]:
+    return set(tokenize(" ".join(roles_in(text)))) | set(tokenize("backend deep learning ml ai"))
 
 
 def invented_words(rewritten: str, said: str) -> set[str]:

@@ -35,6 +35,11 @@ QUERY_SYNONYMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:cost|costs|price|fee|expensive|cheap)\b", "cost usd"),
         (r"\b(?:doctorate|phd)\b", "phd"),
         (r"\b(?:book|read|reading)\b", "book reading"),
+        (r"\bfirst (?:phase|step|stage)\b", "phase 1"),
+        (r"\bsecond (?:phase|step|stage)\b", "phase 2"),
+        (r"\bthird (?:phase|step|stage)\b", "phase 3"),
+        (r"\bfourth (?:phase|step|stage)\b", "phase 4"),
+        (r"\bfifth (?:phase|step|stage)\b", "phase 5"),
         (r"\bml\b", "machine learning"),
         (r"\bdl\b", "deep learning"),
     )

@@ -68,6 +68,5 @@ def condense_messages(history: list[tuple[str, str]], question: str) -> list[dic
         lines.append(f"User: {user}")
         if coach:
             lines.append(f"Coach: {coach}")
-    # After the same fixed messages as an answer request, so the server's cached prefix serves both.
-    condense = render("condense", history="\n".join(lines), question=question)
-    return [*fixed_messages(), {"role": "user", "content": condense}]
+    # On its own: after the answer rules and examples, the small model rewrote worse (measured).
+    return [{"role": "user", "content": render("condense", history="\n".join(lines), question=question)}]

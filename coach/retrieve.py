@@ -66,9 +66,17 @@ class Retriever:
         lexical = [int(i) for i in order[:CANDIDATES] if scores[i] > 0]
         return Ranking(dense=dense, lexical=lexical, similarity=similarity)
 
-    def search(self, query: str, k: int = 4, mode: Mode = "hybrid", context: str = "") -> list[Passage]:
+    def search(
+        self,
+        query: str,
+        k: int = 4,
+        mode: Mode = "hybrid",
+        context: str = "",
+        boost: set[str] | None = None,
+    ) -> list[Passage]:
         """The top k passages. `context` (earlier turns) picks the preferred guide when the
-        query itself names no transition, so a follow-up stays with the guide it is about."""
+        query itself names no transition, so a follow-up stays with the guide it is about;
+        `boost` (chunk ids the previous answer cited) lifts those passages the same way."""
         query = query.strip()
         if not query:
             raise BadInputError("The question is empty. Ask a question about the career guides.")
@@ -88,5 +96,8 @@ class Retriever:
                 for pos in fused:
                     if self.chunks[pos].source == source:
                         fused[pos] += GUIDE_BONUS * share
+            for pos in fused:
+                if boost and self.chunks[pos].id in boost:
+                    fused[pos] += GUIDE_BONUS
         best = sorted(fused, key=lambda p: (-fused[p], p))[:k]
         return [Passage(self.chunks[p], fused[p], ranks[p], ranking.similarity.get(p, 0.0)) for p in best]

@@ -29,6 +29,7 @@ NUMBER_WORDS = {
 }  # fmt: skip
 NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
 MIN_OVERLAP = 0.5
+NOT_NAMES = frozenset("the this that these those you your it its they their guide guides".split())
 
 
 @dataclass
@@ -77,15 +78,28 @@ FRAMING = frozenset(
 )
 
 
+def names_in(sentence: str) -> list[str]:
+    """Capitalised words inside a sentence (not its first word): places, companies, products."""
+    words = re.findall(
+        r"(?<![.!?]\s)(?<!^)\b(?:[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*|[A-Z]{3,})\b", sentence.strip()
+    )
+    words = [w for w in words if len(w) >= 3]
+    return [w for w in dict.fromkeys(words) if w.lower() not in NOT_NAMES]
+
+
 def _content_words(text: str) -> set[str]:
-    return {t for t in tokenize(text) if not any(ch.isdigit() for ch in t) and t not in FRAMING and t != "usd"}
+    return {
+        t for t in tokenize(text) if not any(ch.isdigit() for ch in t) and t not in FRAMING and t != "usd"
+    }
 
 
 def _found(word: str, vocabulary: set[str]) -> bool:
     """Exact stem, or one stem extending the other ("time" / "timelin"), for stems of 4+ letters."""
     if word in vocabulary:
         return True
-    return len(word) >= 4 and any(len(v) >= 4 and (v.startswith(word) or word.startswith(v)) for v in vocabulary)
+    return len(word) >= 4 and any(
+        len(v) >= 4 and (v.startswith(word) or word.startswith(v)) for v in vocabulary
+    )
 
 
 def support(sentence: str, passage: Passage) -> tuple[bool, str]:
@@ -94,6 +108,10 @@ def support(sentence: str, passage: Passage) -> tuple[bool, str]:
     missing = numbers_in(sentence) - numbers_in(source)
     if missing:
         return False, f"states {', '.join(sorted(missing))}, which its passages do not"
+    vocabulary_all = set(tokenize(source))
+    unknown = [n for n in names_in(sentence) if not all(_found(t, vocabulary_all) for t in tokenize(n))]
+    if unknown:
+        return False, f"names {', '.join(unknown)}, which its passages do not"
     words = _content_words(sentence)
     if not words:
         return True, ""

@@ -86,4 +86,4 @@ def last_user_message(messages: list[dict]) -> str:
 
 
 def is_condense(messages: list[dict]) -> bool:
-    return last_user_message(messages).startswith("Rewrite the last question")
+    return last_user_message(messages).rstrip().endswith("Rewritten:")

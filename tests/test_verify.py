@@ -71,7 +71,7 @@ def test_citation_to_a_passage_that_does_not_exist_is_ignored():
 
 
 def test_claim_no_passage_makes_is_unsupported():
-    [s] = check("You should also learn Haskell and Erlang for functional programming [1].", PASSAGES)
+    [s] = check("You should also study functional programming and category theory [1].", PASSAGES)
     assert s.sources == [] and s.reason == "says things its passages do not"
 
 
@@ -83,3 +83,13 @@ def test_number_written_as_a_word_is_checked():
 def test_framing_words_do_not_count_against_a_faithful_sentence():
     [s] = check("The guide puts the transition time at 9-12 months.", PASSAGES)
     assert s.sources == [1]
+
+
+def test_a_place_or_name_no_passage_mentions_is_caught():
+    [s] = check("The transition timeline is 9-12 months in Germany [2].", PASSAGES)
+    assert s.sources == [] and s.reason == "names Germany, which its passages do not"
+
+
+def test_names_the_passage_has_pass():
+    [s] = check("Take the PyTorch for Deep Learning course on Udemy by Daniel Bourke [1].", PASSAGES)
+    assert s.sources == [0]
