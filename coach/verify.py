@@ -20,7 +20,10 @@ from coach.lexical import tokenize
 from coach.records import Passage
 
 MARKER = re.compile(r"\s*\[(\d{1,2})\]")
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9$])|\n+")
+# A sentence ends at . ! ? before a capital or digit, but not after "U.S." or "e.g.".
+SENTENCE_END = re.compile(
+    r"(?<=[.!?])(?<![A-Z]\.[A-Z]\.)(?<!\be\.g\.)(?<!\bi\.e\.)\s+(?=[\"'(\[]?[A-Z0-9$])|\n+"
+)
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",

@@ -93,3 +93,13 @@ def test_a_place_or_name_no_passage_mentions_is_caught():
 def test_names_the_passage_has_pass():
     [s] = check("Take the PyTorch for Deep Learning course on Udemy by Daniel Bourke [1].", PASSAGES)
     assert s.sources == [0]
+
+
+def test_abbreviations_do_not_end_a_sentence():
+    text = (
+        "Senior roles earn $250,000-$400,000+ (source: U.S. Bureau of Labor Statistics) [1]. Startups differ."
+    )
+    assert [s for s, _ in split_sentences(text)] == [
+        "Senior roles earn $250,000-$400,000+ (source: U.S. Bureau of Labor Statistics).",
+        "Startups differ.",
+    ]
