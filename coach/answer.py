@@ -137,7 +137,8 @@ class Coach:
         cited: set[str] | None = None,
     ) -> Answer:
         """Answer one question. history: earlier (user turn, coach answer) pairs, oldest first;
-        cited: ids of the chunks the previous answer cited, which a follow-up most likely means."""
+        cited: ids of the chunks the previous answer cited, which a follow-up most likely means;
+        on_passages(query, passages) is called before generation, so a UI can show sources first."""
         history = history or []
         started = time.perf_counter()
         timings: dict[str, float] = {}
@@ -170,8 +171,7 @@ class Coach:
         if not any(c.supported for c in content) or (len(removed) >= 2 and 2 * len(removed) > len(content)):
             return self.refusal(query, passages, removed, timings)
         text, citations = compose(content, passages)
-        answer = Answer(text, citations, False, query, [], removed, passages, draft, timings)
-        return answer
+        return Answer(text, citations, False, query, [], removed, passages, draft, timings)
 
     def _generate(self, query: str, passages: list[Passage]) -> Iterator[str]:
         messages = answer_messages(query, passages)

@@ -225,3 +225,12 @@ def test_rewrite_that_loses_what_it_points_back_to_is_not_trusted(coach_with):
     coach, _ = coach_with(scripted(rewrite=vague))
     answer = coach.conversation([PYTORCH_Q, COURSE_Q])
     assert answer.query == f"{PYTORCH_Q} {COURSE_Q}"
+
+
+def test_passages_are_reported_before_the_model_is_asked(coach_with):
+    coach, fake = coach_with(scripted())
+    seen = []
+    coach.ask(
+        PYTORCH_Q, on_passages=lambda query, passages: seen.append((query, len(passages), len(fake.requests)))
+    )
+    assert seen == [(PYTORCH_Q, 4, 0)]
