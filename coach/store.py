@@ -168,7 +168,8 @@ def build_index(settings: Settings, embedder: MiniLMEmbedder, rebuild: bool = Fa
         raise CoachError("Two chunks got the same id; this is a bug in the chunker.")
     corpus = {g.source: g.title for g in guides}
     with _lock(settings.index_dir):
-        live = None if rebuild else _current_store(settings.index_dir)
+        previous = _current_store(settings.index_dir)
+        live = None if rebuild else previous
         if live is not None and live.is_dir():
             try:
                 manifest = _read_manifest(live)
@@ -216,7 +217,7 @@ def build_index(settings: Settings, embedder: MiniLMEmbedder, rebuild: bool = Fa
             shutil.rmtree(store, ignore_errors=True)
             raise
         _write_atomic(settings.index_dir / "CURRENT", store.name + "\n")
-        _remove_stale_stores(settings.index_dir, keep={store.name, live.name if live else ""})
+        _remove_stale_stores(settings.index_dir, keep={store.name, previous.name if previous else ""})
         removed = len(old_ids - set(ids))
         return IndexReport(len(guides), len(chunks), len(fresh), len(reused), removed, store.name)
 

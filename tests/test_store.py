@@ -100,6 +100,8 @@ def test_rebuild_starts_from_scratch(settings_for, counting):
     again = build_index(settings, counting, rebuild=True)
     assert again.embedded == first.chunks == counting.embedded
     assert again.store != first.store
+    # The replaced store stays until the next update, for readers that opened it just before.
+    assert sorted(p.name for p in settings.index_dir.glob("store-*")) == sorted([first.store, again.store])
 
 
 def test_missing_index_names_the_command_to_run(settings_for, embedder):
