@@ -105,21 +105,32 @@ def _found(word: str, vocabulary: set[str]) -> bool:
     )
 
 
-def support(sentence: str, passage: Passage) -> tuple[bool, str]:
+@dataclass(frozen=True)
+class Evidence:
+    """What one passage states, read once: its numbers, its stems, and its content words."""
+
+    numbers: set[str]
+    stems: set[str]
+    content: set[str]
+
+    @classmethod
+    def of(cls, passage: Passage) -> Evidence:
+        source = passage.chunk.document
+        return cls(numbers_in(source), set(tokenize(source)), _content_words(source))
+
+
+def support(sentence: str, evidence: Evidence) -> tuple[bool, str]:
     """Does this passage support this sentence? Returns (verdict, reason if not)."""
-    source = passage.chunk.document
-    missing = numbers_in(sentence) - numbers_in(source)
+    missing = numbers_in(sentence) - evidence.numbers
     if missing:
         return False, f"states {', '.join(sorted(missing))}, which its passages do not"
-    vocabulary_all = set(tokenize(source))
-    unknown = [n for n in names_in(sentence) if not all(_found(t, vocabulary_all) for t in tokenize(n))]
+    unknown = [n for n in names_in(sentence) if not all(_found(t, evidence.stems) for t in tokenize(n))]
     if unknown:
         return False, f"names {', '.join(unknown)}, which its passages do not"
     words = _content_words(sentence)
     if not words:
         return True, ""
-    vocabulary = _content_words(source)
-    overlap = sum(_found(w, vocabulary) for w in words) / len(words)
+    overlap = sum(_found(w, evidence.content) for w in words) / len(words)
     if overlap < MIN_OVERLAP:
         return False, "says things its passages do not"
     return True, ""
@@ -127,18 +138,16 @@ def support(sentence: str, passage: Passage) -> tuple[bool, str]:
 
 def check(draft: str, passages: list[Passage]) -> list[CheckedSentence]:
     """Attribute every sentence of the draft to the passages that support it."""
+    evidence = [Evidence.of(p) for p in passages]
     checked: list[CheckedSentence] = []
     for text, markers in split_sentences(draft):
-        verdicts = [support(text, p) for p in passages]
+        verdicts = [support(text, e) for e in evidence]
         hinted = [n - 1 for n in markers if 1 <= n <= len(passages)]
         sources = [i for i in dict.fromkeys(hinted) if verdicts[i][0]]
         if not sources:
             # The model cited nothing that supports it: take the best supporting passage, if any.
-            scored = [
-                (len(_content_words(text) & _content_words(p.chunk.document)), -i)
-                for i, p in enumerate(passages)
-                if verdicts[i][0]
-            ]
+            words = _content_words(text)
+            scored = [(len(words & e.content), -i) for i, e in enumerate(evidence) if verdicts[i][0]]
             sources = [-max(scored)[1]] if scored else []
         reason = ""
         if not sources:
