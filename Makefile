@@ -16,8 +16,8 @@ index: setup
 	.venv/bin/coach index
 
 lint: setup
-	.venv/bin/ruff check coach tests evals
-	.venv/bin/ruff format --check coach tests evals
+	.venv/bin/ruff check coach tests evals app.py
+	.venv/bin/ruff format --check coach tests evals app.py
 
 retrieval-table: index
 	.venv/bin/python -m evals.retrieval

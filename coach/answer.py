@@ -22,7 +22,7 @@ from coach.prompts import answer_messages
 from coach.records import Passage
 from coach.retrieve import Retriever
 from coach.settings import Settings
-from coach.verify import CheckedSentence, check
+from coach.verify import CheckedSentence, check_stream
 
 NOT_IN_GUIDES = re.compile(
     r"NOT IN GUIDES|(?:guides?|passages?) (?:do(?:es)? not|don't|doesn't) (?:cover|contain|mention|say|answer)"
@@ -49,6 +49,14 @@ class Citation:
     chunk_id: str
 
 
+@dataclass(frozen=True)
+class Found:
+    """The passages found for a question, reported before generation starts."""
+
+    query: str  # the question as retrieved (a follow-up is rewritten to stand alone)
+    passages: list[Passage]
+
+
 @dataclass
 class Answer:
     answer: str
@@ -60,6 +68,7 @@ class Answer:
     passages: list[Passage] = field(default_factory=list)
     draft: str = ""
     timings: dict[str, float] = field(default_factory=dict)
+    sentences: list[CheckedSentence] = field(default_factory=list)  # as shown; sources index `passages`
 
     @property
     def note(self) -> str:
@@ -135,55 +144,91 @@ class Coach:
         history: list[tuple[str, str]] | None = None,
         on_passages: Callable[[str, list[Passage]], None] | None = None,
         cited: set[str] | None = None,
+        guide: str | None = None,
     ) -> Answer:
-        """Answer one question. history: earlier (user turn, coach answer) pairs, oldest first;
-        cited: ids of the chunks the previous answer cited, which a follow-up most likely means;
-        on_passages(query, passages) is called before generation, so a UI can show sources first."""
+        """Answer one question; see `stream`. on_passages(query, passages) is called before
+        generation starts."""
+        for event in self.stream(question, history, cited, guide):
+            if isinstance(event, Found) and on_passages:
+                on_passages(event.query, event.passages)
+            elif isinstance(event, Answer):
+                return event
+        raise AssertionError("stream() ends with an Answer")
+
+    def stream(
+        self,
+        question: str,
+        history: list[tuple[str, str]] | None = None,
+        cited: set[str] | None = None,
+        guide: str | None = None,
+    ) -> Iterator[Found | CheckedSentence | Answer]:
+        """Answer one question as events: `Found` (the passages, before generation starts), then
+        each sentence that passed the checker as soon as it is complete, then the final `Answer`.
+
+        history: earlier (user turn, coach answer) pairs, oldest first; cited: ids of the chunks
+        the previous answer cited, which a follow-up most likely means; guide: search only the
+        guide with this file name. Sentences that fail the checker are never yielded. If the
+        draft turns out mostly unsupported, the final Answer is a refusal: a UI must show the
+        final Answer in place of the sentences streamed before it.
+        """
         history = history or []
         started = time.perf_counter()
         timings: dict[str, float] = {}
         if OFF_TASK.search(question):
-            return self.refusal(question, [], timings=timings)
+            yield Found(question, [])
+            yield self.refusal(question, [], timings=timings)
+            return
         query = standalone_question(self.model, history, question.strip())
         timings["condense"] = time.perf_counter() - started
         follow_up = query != question.strip()
         context = " ".join(user for user, _ in history[-2:])
         passages = self.retriever.search(
-            query, k=self.settings.top_k, context=context, boost=cited if follow_up else None
+            query, k=self.settings.top_k, context=context, boost=cited if follow_up else None, only=guide
         )
         timings["retrieve"] = time.perf_counter() - started - timings["condense"]
-        if on_passages:
-            on_passages(query, passages)
+        yield Found(query, passages)
         if not passages or max(p.similarity for p in passages) < MIN_SIMILARITY:
-            return self.refusal(query, passages, timings=timings)
+            yield self.refusal(query, passages, timings=timings)
+            return
 
-        draft = ""
-        for piece in self._generate(query, passages):
-            if not draft:
-                timings["first_token"] = time.perf_counter() - started
-            draft += piece
+        pieces: list[str] = []
+
+        def generated() -> Iterator[str]:
+            for piece in self._generate(query, passages):
+                if not pieces:
+                    timings["first_token"] = time.perf_counter() - started
+                pieces.append(piece)
+                yield piece
+
+        content: list[CheckedSentence] = []
+        for sentence in check_stream(generated(), passages):
+            # "The guides don't cover this" beside a supported answer is noise, not a claim.
+            if NOT_IN_GUIDES.search(sentence.text):
+                continue
+            content.append(sentence)
+            if sentence.supported:
+                yield sentence
         timings["total"] = time.perf_counter() - started
-        checked = check(draft, passages)
-        # "The guides don't cover this" beside a supported answer is noise, not a claim.
-        content = [c for c in checked if not NOT_IN_GUIDES.search(c.text)]
         removed = [(c.text, c.reason) for c in content if not c.supported]
         # Nothing supported, or mostly unsupported: the model was not answering from the guides.
         if not any(c.supported for c in content) or (len(removed) >= 2 and 2 * len(removed) > len(content)):
-            return self.refusal(query, passages, removed, timings)
+            yield self.refusal(query, passages, removed, timings)
+            return
         text, citations = compose(content, passages)
-        return Answer(text, citations, False, query, [], removed, passages, draft, timings)
+        shown = [c for c in content if c.supported]
+        yield Answer(text, citations, False, query, [], removed, passages, "".join(pieces), timings, shown)
 
     def _generate(self, query: str, passages: list[Passage]) -> Iterator[str]:
         messages = answer_messages(query, passages)
         yield from self.model.stream(messages, self.settings.max_answer_tokens)
 
-    def conversation(self, turns: list[str]) -> Answer:
+    def conversation(self, turns: list[str], guide: str | None = None) -> Answer:
         """Answer each user turn in order, carrying the conversation; return the last answer."""
         history: list[tuple[str, str]] = []
         answer = None
         for turn in turns:
             cited = {c.chunk_id for c in answer.citations} if answer else None
-            answer = self.ask(turn, history, cited=cited)
+            answer = self.ask(turn, history, cited=cited, guide=guide)
             history.append((turn, answer.answer))
         assert answer is not None
         return answer

@@ -54,16 +54,21 @@ class Retriever:
     def guide_titles(self) -> dict[str, str]:
         return {c.source: c.title for c in self.chunks}
 
-    def _rankings(self, query: str) -> Ranking:
+    def _rankings(self, query: str, only: str | None) -> Ranking:
         vector = self._embedder.embed_query([query])[0]
+        size = sum(c.source == only for c in self.chunks) if only else len(self.chunks)
         found = self.index.collection.query(
-            query_embeddings=[vector], n_results=min(CANDIDATES, len(self.chunks)), include=["distances"]
+            query_embeddings=[vector],
+            n_results=min(CANDIDATES, size),
+            where={"source": only} if only else None,
+            include=["distances"],
         )
         dense = [self._position[i] for i in found["ids"][0]]
         similarity = {p: 1.0 - d for p, d in zip(dense, found["distances"][0], strict=True)}
         scores = self._lexical.scores(query)
         order = np.argsort(-scores, kind="stable")
-        lexical = [int(i) for i in order[:CANDIDATES] if scores[i] > 0]
+        allowed = (lambda i: self.chunks[i].source == only) if only else (lambda i: True)
+        lexical = [int(i) for i in order if scores[i] > 0 and allowed(int(i))][:CANDIDATES]
         return Ranking(dense=dense, lexical=lexical, similarity=similarity)
 
     def search(
@@ -73,14 +78,20 @@ class Retriever:
         mode: Mode = "hybrid",
         context: str = "",
         boost: set[str] | None = None,
+        only: str | None = None,
     ) -> list[Passage]:
         """The top k passages. `context` (earlier turns) picks the preferred guide when the
         query itself names no transition, so a follow-up stays with the guide it is about;
-        `boost` (chunk ids the previous answer cited) lifts those passages the same way."""
+        `boost` (chunk ids the previous answer cited) lifts those passages the same way;
+        `only` (a guide's file name) searches that guide alone."""
         query = query.strip()
         if not query:
             raise BadInputError("The question is empty. Ask a question about the career guides.")
-        ranking = self._rankings(query)
+        if only and only not in self._guides:
+            raise BadInputError(
+                f"There is no guide '{only}'. Choose one of: {', '.join(sorted(self._guides))}."
+            )
+        ranking = self._rankings(query, only)
         lists = {"dense": ranking.dense, "lexical": ranking.lexical}
         if mode != "hybrid":
             lists = {mode: lists[mode]}

@@ -2,7 +2,7 @@
 
 Nothing else in the package reads the environment. `apply_process_switches` sets the few
 process-wide switches that libraries read on their own (Hugging Face offline mode, Chroma's
-telemetry); call it once, before those libraries are imported.
+telemetry, Gradio's analytics); call it once, before those libraries are imported.
 """
 
 from __future__ import annotations
@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     top_k: int = Field(default=4, ge=1, le=20)
     max_question_chars: int = Field(default=1000, ge=10)
     chunk_chars: int = Field(default=900, ge=200, le=4000)
+    # The chat in the browser (app.py): loopback only unless the host is set explicitly.
+    host: str = Field(default="127.0.0.1", description="address the chat page listens on")
+    port: int = Field(default=7860, ge=1024, le=65535, description="port of the chat page")
+    feedback_dir: Path = Field(default=PROJECT_ROOT / "feedback", description="where votes are kept")
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -50,12 +54,13 @@ def load_settings(**overrides: object) -> Settings:
 def apply_process_switches() -> None:
     """Set the switches that libraries read from the environment themselves.
 
-    Embedding weights come from an installed package, never from a model hub, and Chroma must
-    not phone home. These are process-wide by nature, so they are set here, in one place.
+    Embedding weights come from an installed package, never from a model hub, and neither Chroma nor
+    Gradio may phone home. These are process-wide by nature, so they are set here, in one place.
     """
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     os.environ["ANONYMIZED_TELEMETRY"] = "False"
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")

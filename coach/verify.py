@@ -14,6 +14,7 @@ can pass. The judge in `evals/` measures that.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from coach.lexical import tokenize
@@ -136,22 +137,37 @@ def support(sentence: str, evidence: Evidence) -> tuple[bool, str]:
     return True, ""
 
 
+def _attribute(text: str, markers: list[int], evidence: list[Evidence]) -> CheckedSentence:
+    verdicts = [support(text, e) for e in evidence]
+    hinted = [n - 1 for n in markers if 1 <= n <= len(evidence)]
+    sources = [i for i in dict.fromkeys(hinted) if verdicts[i][0]]
+    if not sources:
+        # The model cited nothing that supports it: take the best supporting passage, if any.
+        words = _content_words(text)
+        scored = [(len(words & e.content), -i) for i, e in enumerate(evidence) if verdicts[i][0]]
+        sources = [-max(scored)[1]] if scored else []
+    reason = ""
+    if not sources:
+        reason = next((r for i, (ok, r) in enumerate(verdicts) if i in hinted and r), "")
+        reason = reason or next((r for ok, r in verdicts if r), "is not supported by its passages")
+    return CheckedSentence(text, sources, reason)
+
+
+def check_stream(pieces: Iterable[str], passages: list[Passage]) -> Iterator[CheckedSentence]:
+    """Check a draft while it streams: each sentence is attributed as soon as the next one has
+    begun (so a marker written after its full stop still counts), the last one at the end."""
+    evidence = [Evidence.of(p) for p in passages]
+    draft, done = "", 0
+    for piece in pieces:
+        draft += piece
+        sentences = split_sentences(draft)
+        while done < len(sentences) - 1:
+            yield _attribute(*sentences[done], evidence)
+            done += 1
+    for text, markers in split_sentences(draft)[done:]:
+        yield _attribute(text, markers, evidence)
+
+
 def check(draft: str, passages: list[Passage]) -> list[CheckedSentence]:
     """Attribute every sentence of the draft to the passages that support it."""
-    evidence = [Evidence.of(p) for p in passages]
-    checked: list[CheckedSentence] = []
-    for text, markers in split_sentences(draft):
-        verdicts = [support(text, e) for e in evidence]
-        hinted = [n - 1 for n in markers if 1 <= n <= len(passages)]
-        sources = [i for i in dict.fromkeys(hinted) if verdicts[i][0]]
-        if not sources:
-            # The model cited nothing that supports it: take the best supporting passage, if any.
-            words = _content_words(text)
-            scored = [(len(words & e.content), -i) for i, e in enumerate(evidence) if verdicts[i][0]]
-            sources = [-max(scored)[1]] if scored else []
-        reason = ""
-        if not sources:
-            reason = next((r for i, (ok, r) in enumerate(verdicts) if i in hinted and r), "")
-            reason = reason or next((r for ok, r in verdicts if r), "is not supported by its passages")
-        checked.append(CheckedSentence(text, sources, reason))
-    return checked
+    return list(check_stream([draft], passages))

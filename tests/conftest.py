@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from coach.answer import Coach
 from coach.embeddings import MiniLMEmbedder
+from coach.llm import OpenAIChatModel
 from coach.settings import PROJECT_ROOT, Settings, apply_process_switches
+from tests.fake_llm import FakeLLM
 
 apply_process_switches()
 CORPUS = PROJECT_ROOT / "corpus"
@@ -75,3 +78,18 @@ def retriever(built_index: Settings, embedder: MiniLMEmbedder):
     from coach.retrieve import Retriever
 
     return Retriever.open(built_index, embedder)
+
+
+@pytest.fixture
+def coach_with(built_index, retriever):
+    servers: list[FakeLLM] = []
+
+    def make(reply) -> tuple[Coach, FakeLLM]:
+        fake = FakeLLM(reply).__enter__()
+        servers.append(fake)
+        model = OpenAIChatModel(fake.base_url, fake.model, None, timeout=10)
+        return Coach(built_index, retriever, model), fake
+
+    yield make
+    for fake in servers:
+        fake.__exit__(None, None, None)

@@ -8,7 +8,9 @@ test gives it a `reply(messages) -> str` function and reads back the requests it
 from __future__ import annotations
 
 import json
+import re
 import threading
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -21,6 +23,7 @@ class FakeLLM:
         self.model = model
         self.requests: list[dict] = []
         self.fail_with: int | None = None  # an HTTP status to answer every request with
+        self.delay = 0.0  # seconds between streamed words, to watch an answer arrive
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -63,6 +66,8 @@ class FakeLLM:
                         "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}],
                     }  # fmt: skip
                     self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
+                    self.wfile.flush()
+                    time.sleep(fake.delay)
                 self.wfile.write(b"data: [DONE]\n\n")
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -87,3 +92,48 @@ def last_user_message(messages: list[dict]) -> str:
 
 def is_condense(messages: list[dict]) -> bool:
     return last_user_message(messages).rstrip().endswith("Rewritten:")
+
+
+PYTORCH_Q = "How many weeks should a backend developer spend on PyTorch when moving into deep learning?"
+COURSE_Q = "Which course does the guide suggest for it?"
+REWRITTEN = "Which course does the backend developer to deep learning engineer guide suggest for PyTorch?"
+
+
+def passages_of(messages: list[dict]) -> dict[int, str]:
+    """The numbered passages in the last request, as {n: block text}."""
+    text = last_user_message(messages)
+    blocks = re.split(r"\n\n(?=\[\d+\] )", text.split("Passages:\n", 1)[1].split("\n\nQuestion:")[0])
+    return {int(b[1 : b.index("]")]): b for b in blocks}
+
+
+def scripted(answer: str | None = None, rewrite: str = REWRITTEN):
+    """A reply function: rewrites follow-ups, and answers with `answer` (or from the passages)."""
+
+    def reply(messages: list[dict]) -> str:
+        if is_condense(messages):
+            return rewrite
+        if answer is not None:
+            return answer
+        wants_course = "course" in last_user_message(messages).split("Question:")[-1]
+        for n, block in passages_of(messages).items():
+            if wants_course and "Daniel Bourke" in block:
+                return f"The guide suggests the 'PyTorch for Deep Learning' course on Udemy by Daniel Bourke [{n}]."
+            if "Priority: Critical · 6 weeks" in block:
+                return f"The guide gives Deep Learning Frameworks (PyTorch) 6 weeks [{n}]."
+        return "NOT IN GUIDES"
+
+    return reply
+
+
+def echo_top_passage(messages: list[dict]) -> str:
+    """A reply function: the first line of passage [1], cited; follow-ups rewritten as asked."""
+    if is_condense(messages):
+        return last_user_message(messages).rsplit("User:", 1)[-1].split("Rewritten:")[0].strip()
+    return f"{first_sentence(passages_of(messages)[1].split(chr(10), 1)[1]).rstrip('.')} [1]."
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a passage that has at least five words."""
+    from coach.verify import split_sentences
+
+    return next(s for s, _ in split_sentences(text) if len(s.split()) >= 5)

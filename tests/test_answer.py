@@ -2,59 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from coach.answer import Coach
 from coach.llm import LLMUnavailableError, OpenAIChatModel
 from coach.prompts import PromptError, render
-from tests.fake_llm import FakeLLM, is_condense, last_user_message
-
-PYTORCH_Q = "How many weeks should a backend developer spend on PyTorch when moving into deep learning?"
-COURSE_Q = "Which course does the guide suggest for it?"
-REWRITTEN = "Which course does the backend developer to deep learning engineer guide suggest for PyTorch?"
-
-
-def passages_of(messages: list[dict]) -> dict[int, str]:
-    """The numbered passages in the last request, as {n: block text}."""
-    text = last_user_message(messages)
-    blocks = re.split(r"\n\n(?=\[\d+\] )", text.split("Passages:\n", 1)[1].split("\n\nQuestion:")[0])
-    return {int(b[1 : b.index("]")]): b for b in blocks}
-
-
-def scripted(answer: str | None = None, rewrite: str = REWRITTEN):
-    """A reply function: rewrites follow-ups, and answers with `answer` (or from the passages)."""
-
-    def reply(messages: list[dict]) -> str:
-        if is_condense(messages):
-            return rewrite
-        if answer is not None:
-            return answer
-        wants_course = "course" in last_user_message(messages).split("Question:")[-1]
-        for n, block in passages_of(messages).items():
-            if wants_course and "Daniel Bourke" in block:
-                return f"The guide suggests the 'PyTorch for Deep Learning' course on Udemy by Daniel Bourke [{n}]."
-            if "Priority: Critical · 6 weeks" in block:
-                return f"The guide gives Deep Learning Frameworks (PyTorch) 6 weeks [{n}]."
-        return "NOT IN GUIDES"
-
-    return reply
-
-
-@pytest.fixture
-def coach_with(built_index, retriever):
-    servers: list[FakeLLM] = []
-
-    def make(reply) -> tuple[Coach, FakeLLM]:
-        fake = FakeLLM(reply).__enter__()
-        servers.append(fake)
-        model = OpenAIChatModel(fake.base_url, fake.model, None, timeout=10)
-        return Coach(built_index, retriever, model), fake
-
-    yield make
-    for fake in servers:
-        fake.__exit__(None, None, None)
+from tests.fake_llm import COURSE_Q, PYTORCH_Q, REWRITTEN, is_condense, last_user_message, scripted
 
 
 def test_answer_cites_the_passage_that_holds_its_figure(coach_with):

@@ -1,0 +1,221 @@
+"""The coach's chat page: `python app.py` serves it at http://127.0.0.1:7860 until Ctrl-C.
+
+A thin Gradio front end over the core, like the CLI: widgets and events only. Each browser
+session keeps its own conversation; requests queue for the one model, and Gradio shows each
+waiting user their place in the queue. The chat endpoint is named "chat" for `gradio_client`:
+`Client(url).predict("How long does the move take?", "All guides", api_name="/chat")` returns
+the conversation's messages and the answer as data (text, citations, follow-up questions).
+
+Not here: retrieval, prompting or checking (`coach.answer`), or what a screen holds (`coach.chat`).
+"""
+
+import socket
+import sys
+from collections.abc import Iterator
+
+from coach.errors import CoachError
+from coach.settings import Settings, apply_process_switches, load_settings
+
+ALL_GUIDES = "All guides"
+SUGGESTIONS = 3
+CSS = """
+.gradio-container { max-width: 1080px !important; margin: auto; }
+#coach-header h1 { margin-bottom: 0.1em; }
+#coach-header p { color: var(--body-text-color-subdued); margin-top: 0; }
+details.source { font-size: 0.88em; color: var(--body-text-color-subdued); margin: 0.15em 0; }
+details.source blockquote { margin: 0.4em 0 0.6em 1em; font-size: 0.95em; }
+details.source:last-of-type { padding-bottom: 0.6em; border-bottom: 1px solid var(--border-color-primary); }
+button.suggestion { justify-content: flex-start !important; text-align: left !important; }
+"""
+# System fonts only: the page must not fetch anything from the internet.
+FONTS = ["ui-sans-serif", "system-ui", "Segoe UI", "Roboto", "Helvetica", "Arial", "sans-serif"]
+EXAMPLES = [
+    "How many weeks should a backend developer spend on PyTorch when moving into deep learning?",
+    "How long does the move from deep learning engineer to AI architect take?",
+    "What salary can AI engineers expect?",
+    "Which certifications help when moving from deep learning to ML engineering?",
+    "Do I need a PhD to become an AI engineer?",
+    "What does a backend developer learn in phase 2 of the deep learning roadmap?",
+]
+
+
+def build_app(settings: Settings, coach, feedback):
+    """The Gradio Blocks app for one Coach and one FeedbackStore."""
+    # No `from __future__ import annotations` in this file: Gradio reads the handlers'
+    # annotations (gr.LikeData, gr.SelectData) at run time to know what to pass them.
+    import gradio as gr
+
+    from coach.chat import Conversation, guide_label
+    from coach.feedback import FeedbackError, Vote
+
+    labels = {c.source: guide_label(c) for c in coach.retriever.chunks}
+    guide_of = {label: source for source, label in labels.items()}
+
+    def show(screen, conversation: Conversation) -> tuple:
+        shown = [] if screen.busy else screen.suggestions[:SUGGESTIONS]
+        buttons = [gr.update(value=q, visible=True) for q in shown]
+        buttons += [gr.update(visible=False)] * (SUGGESTIONS - len(shown))
+        return (screen.messages, screen.result, "", gr.update(visible=bool(shown)), *buttons, conversation)
+
+    def chat(message: str, focus: str, conversation: Conversation) -> Iterator[tuple]:
+        for screen in conversation.reply(coach, message or "", guide_of.get(focus)):
+            yield show(screen, conversation)
+
+    def pick_example(data: gr.SelectData) -> str:
+        return data.value["text"]
+
+    def new_conversation() -> tuple:
+        fresh = Conversation()
+        return ([], {}, "", *[gr.update(visible=False)] * (SUGGESTIONS + 1), fresh)
+
+    def vote(conversation: Conversation, focus: str, data: gr.LikeData) -> None:
+        index = data.index[0] if isinstance(data.index, list | tuple) else data.index
+        turn = conversation.turn_at(int(index))
+        if turn is None or turn.answer is None or data.liked not in (True, False):
+            return
+        answer = turn.answer
+        shown = turn.shown[-1]["content"]
+        try:
+            feedback.record(
+                Vote(
+                    vote="up" if data.liked else "down",
+                    question=turn.question,
+                    query=answer.query,
+                    answer=shown,
+                    citations=[
+                        {"n": n, "source": p.chunk.source, "section": p.chunk.section, "chunk_id": p.chunk.id}
+                        for n, p in enumerate(answer.passages, start=1)
+                    ],
+                    guide=guide_of.get(focus, ""),
+                )
+            )
+        except FeedbackError as exc:
+            gr.Warning(str(exc))
+            return
+        gr.Info("Thanks, your feedback is saved.")
+
+    with gr.Blocks(title="Career Coach", analytics_enabled=False) as app:
+        gr.Markdown(
+            "# Career Coach\n"
+            "Questions about moving into AI work, answered only from five career guides, with the "
+            "passages each answer comes from. When the guides don't cover something, it says so.",
+            elem_id="coach-header",
+        )
+        focus = gr.Dropdown(
+            [ALL_GUIDES, *sorted(labels.values())],
+            value=ALL_GUIDES,
+            label="Guides to search",
+            elem_id="focus",
+        )
+        chatbot = gr.Chatbot(
+            label="Conversation",
+            height=560,
+            latex_delimiters=[],
+            placeholder="Ask about timelines, skills, salaries or the roadmap of a move into AI work.",
+            examples=[{"text": q} for q in EXAMPLES],
+            feedback_options=("Like", "Dislike"),
+            buttons=["copy"],
+            elem_id="chat",
+        )
+        with gr.Row(equal_height=True):
+            box = gr.Textbox(
+                placeholder="Ask a question about the guides…",
+                show_label=False,
+                scale=7,
+                max_lines=4,
+                elem_id="question",
+            )
+            send = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="ask")
+            restart = gr.Button(
+                "New conversation", variant="secondary", scale=1, min_width=190, elem_id="restart"
+            )
+        with gr.Column():
+            label = gr.Markdown("**Suggested follow-ups**", visible=False, elem_id="suggestions-label")
+            buttons = [
+                gr.Button(visible=False, size="sm", elem_classes="suggestion", elem_id=f"suggestion-{i}")
+                for i in range(SUGGESTIONS)
+            ]
+        conversation = gr.State(Conversation())
+        # The answer as data (text, citations, follow-ups) for API clients; not shown on the page.
+        result = gr.JSON(visible=False)
+        outputs = [chatbot, result, box, label, *buttons, conversation]
+
+        box.submit(chat, [box, focus, conversation], outputs, api_name="chat", show_progress="minimal")
+        send.click(
+            chat, [box, focus, conversation], outputs, api_visibility="private", show_progress="minimal"
+        )
+        for button in buttons:
+            button.click(chat, [button, focus, conversation], outputs, api_visibility="private")
+        chatbot.example_select(pick_example, None, box, api_visibility="private", queue=False).then(
+            chat, [box, focus, conversation], outputs, api_visibility="private", show_progress="minimal"
+        )
+        restart.click(new_conversation, None, outputs, api_visibility="private", queue=False)
+        chatbot.clear(new_conversation, None, outputs, api_visibility="private", queue=False)
+        chatbot.like(vote, [conversation, focus], None, api_visibility="private", queue=False)
+    # The local model answers one request at a time; the rest wait in a visible queue.
+    app.queue(default_concurrency_limit=1)
+    return app
+
+
+def launch_options() -> dict:
+    """How the app is served: never a public share link; nothing fetched from the internet."""
+    import gradio as gr
+
+    theme = gr.themes.Soft(primary_hue="indigo", font=FONTS, font_mono=["ui-monospace", "monospace"])
+    return {"share": False, "ssr_mode": False, "quiet": True, "show_error": False, "css": CSS,
+            "theme": theme, "footer_links": []}  # fmt: skip
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def main() -> int:
+    try:
+        settings = load_settings()
+    except ValueError as exc:
+        print(
+            f"app: invalid COACH_* setting: {' '.join(str(exc).splitlines()[1:3]).strip()}", file=sys.stderr
+        )
+        return 2
+    apply_process_switches()
+    from coach.answer import Coach
+    from coach.embeddings import MiniLMEmbedder
+    from coach.feedback import FeedbackStore
+    from coach.llm_server import chat_model, serving_models, stop_local_server
+    from coach.retrieve import Retriever
+    from coach.store import build_index
+
+    if not _port_free(settings.host, settings.port):
+        print(f"app: port {settings.port} is in use. Stop what uses it or set COACH_PORT.", file=sys.stderr)
+        return 1
+    started_server = False
+    try:
+        embedder = MiniLMEmbedder(settings.embedding_model_dir)
+        report = build_index(settings, embedder)  # a no-op when the index is up to date
+        print(f"Index: {report.guides} guides, {report.chunks} chunks in {settings.index_dir}")
+        started_server = not settings.llm_base_url and serving_models(settings) is None
+        model = chat_model(settings)
+        coach = Coach(settings, Retriever.open(settings, embedder), model)
+        app = build_app(settings, coach, FeedbackStore(settings.feedback_dir))
+        print(f"Career Coach: http://{settings.host}:{settings.port} (Ctrl-C to stop)", flush=True)
+        app.launch(server_name=settings.host, server_port=settings.port, **launch_options())
+    except CoachError as exc:
+        print(f"app: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if started_server:
+            stop_local_server(settings)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,169 @@
+"""One browser conversation with the coach, as a sequence of screens to show.
+
+`Conversation.reply` runs one turn through `Coach.stream` and yields what the chat should show
+after each step: the question and the sources found (before generation starts), then the
+answer growing one checked sentence at a time, then the final answer with its note and the
+suggested follow-ups. Text from users and guides is escaped here, so nothing in it is ever
+rendered as HTML or a link.
+
+Not here: widgets and events (see `app.py`), or any retrieval or prompting (see `coach.answer`).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from coach.answer import Answer, Coach, Found
+from coach.errors import CoachError
+from coach.llm import LLMUnavailableError
+from coach.records import Chunk, Passage
+from coach.suggest import follow_ups, starters
+from coach.verify import CheckedSentence
+
+log = logging.getLogger("coach.chat")
+Message = dict  # Gradio's messages format: {"role", "content", optional "metadata"}
+
+
+def escape(text: str) -> str:
+    """Show text as typed: no HTML, and no Markdown links or images."""
+    return re.sub(r"([\[\]\\`])", r"\\\1", html.escape(text, quote=False))
+
+
+def cited_text(sentences: list[CheckedSentence]) -> str:
+    """Checked sentences with [n] markers numbered as the sources are listed (1-based)."""
+    out = []
+    for s in sentences:
+        text = escape(s.text.rstrip())
+        end = text[-1] if text[-1] in ".!?" else "."
+        out.append(f"{text.rstrip('.!?')} {''.join(f'[{i + 1}]' for i in s.sources)}{end}")
+    return " ".join(out)
+
+
+def guide_label(chunk: Chunk) -> str:
+    """A guide's short name: its move, "Backend Developer → Deep Learning Engineer"."""
+    return f"{chunk.from_role} → {chunk.to_role}" if chunk.from_role else f"{chunk.to_role} path"
+
+
+def sources_message(passages: list[Passage], cited: set[int] | None = None) -> Message:
+    """The passages found, numbered: guide and section at a glance, each text folded below
+    them. Once the answer is done, the passages it cites are marked."""
+    if not passages:
+        return {"role": "assistant", "content": "**Sources:** no guide passage is close to this question."}
+    rows = []
+    for n, p in enumerate(passages, start=1):
+        mark = " <em>· cited</em>" if cited and n - 1 in cited else ""
+        section = escape(p.chunk.section.replace(" > ", " › "))
+        text = "<br>".join(escape(line) for line in p.chunk.text.splitlines() if line.strip())
+        rows.append(
+            f'<details class="source"><summary><b>[{n}]</b> {escape(guide_label(p.chunk))} — '
+            f"<i>{section}</i>{mark}</summary><blockquote>{text}</blockquote></details>"
+        )
+    return {"role": "assistant", "content": "**Sources found in the guides**\n\n" + "\n".join(rows)}
+
+
+@dataclass
+class Turn:
+    question: str
+    answer: Answer | None = None  # None while answering, or when answering failed
+    shown: list[Message] = field(default_factory=list)  # this turn's messages, as last shown
+
+
+@dataclass
+class Screen:
+    """What the chat shows after one step of a turn."""
+
+    messages: list[Message]
+    suggestions: list[str]
+    busy: bool  # still answering
+    result: dict = field(default_factory=dict)  # when done: the answer as `Answer.to_json`, or {"error"}
+
+
+@dataclass
+class Conversation:
+    """One browser session's conversation: the history follow-ups are read against."""
+
+    turns: list[Turn] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+
+    def messages(self) -> list[Message]:
+        return [m for t in self.turns for m in t.shown]
+
+    def history(self) -> list[tuple[str, str]]:
+        return [(t.question, t.answer.answer) for t in self.turns if t.answer]
+
+    def turn_at(self, message_index: int) -> Turn | None:
+        """The turn whose messages include the message at this index of `messages()`."""
+        for turn in self.turns:
+            if message_index < len(turn.shown):
+                return turn
+            message_index -= len(turn.shown)
+        return None
+
+    def reply(self, coach: Coach, question: str, guide: str | None = None) -> Iterator[Screen]:
+        question = question.strip()
+        if not question:
+            yield Screen(self.messages(), self.suggestions, False)
+            return
+        limit = coach.settings.max_question_chars
+        turn = Turn(question, shown=[{"role": "user", "content": escape(question)}])
+        self.turns.append(turn)
+        if len(question) > limit:
+            error = f"That question is {len(question)} characters long; ask it in under {limit}."
+            turn.shown.append(_notice(error))
+            yield Screen(self.messages(), self.suggestions, False, {"error": error})
+            return
+        last = next((t.answer for t in reversed(self.turns) if t.answer), None)
+        cited = {c.chunk_id for c in last.citations} if last else None
+        sentences: list[CheckedSentence] = []
+        try:
+            for event in coach.stream(question, self.history(), cited, guide):
+                if isinstance(event, Found):
+                    turn.shown[1:] = [sources_message(event.passages), _writing()]
+                elif isinstance(event, CheckedSentence):
+                    sentences.append(event)
+                    turn.shown[2:] = [{"role": "assistant", "content": cited_text(sentences)}]
+                else:
+                    self._finish(coach, turn, event)
+                    result = event.to_json() | {"follow_ups": self.suggestions}
+                    yield Screen(self.messages(), self.suggestions, False, result)
+                    return
+                yield Screen(self.messages(), [], True)
+        except LLMUnavailableError as exc:
+            error = f"The language model isn't answering, so I can't answer right now. {exc}"
+        except CoachError as exc:
+            error = str(exc)
+        except Exception:
+            log.exception("answering %r failed", question)
+            error = "Something went wrong while answering. Please ask again."
+        turn.shown[1:] = [_notice(error)]
+        yield Screen(self.messages(), self.suggestions, False, {"error": error})
+
+    def _finish(self, coach: Coach, turn: Turn, answer: Answer) -> None:
+        turn.answer = answer
+        chunks = coach.retriever.chunks
+        asked = [t.question for t in self.turns]
+        if answer.refused:
+            titles = {title: source for source, title in coach.retriever.guide_titles().items()}
+            self.suggestions = starters(chunks, [titles[t] for t in answer.suggestions if t in titles])[:3]
+            turn.shown[1:] = [{"role": "assistant", "content": escape(answer.answer)}]
+            return
+        used = sorted({i for s in answer.sentences for i in s.sources})
+        first_used = [answer.sentences[0].sources[0]] if answer.sentences else []
+        cited_chunks = [answer.passages[i].chunk for i in dict.fromkeys(first_used + used)]
+        self.suggestions = follow_ups(chunks, cited_chunks, asked)
+        text = cited_text(answer.sentences)
+        if answer.note:
+            text += f"\n\n_({escape(answer.note)})_"
+        turn.shown[1:] = [sources_message(answer.passages, set(used)), {"role": "assistant", "content": text}]
+
+
+def _writing() -> Message:
+    return {"role": "assistant", "content": "_Writing an answer from these passages…_"}
+
+
+def _notice(text: str) -> Message:
+    return {"role": "assistant", "content": f"⚠️ {escape(text)}"}

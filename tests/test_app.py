@@ -1,0 +1,202 @@
+"""The chat app, launched for real and called through `gradio_client`, with the model faked at its
+HTTP interface. About 30 s: each test launches the app on its own port."""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+from types import SimpleNamespace
+
+import pytest
+from gradio_client import Client
+
+from app import build_app, launch_options
+from coach.chat import Conversation, escape
+from coach.feedback import FeedbackStore, Vote
+from tests.fake_llm import (
+    COURSE_Q,
+    PYTORCH_Q,
+    REWRITTEN,
+    echo_top_passage,
+    first_sentence,
+    is_condense,
+    last_user_message,
+    scripted,
+)
+
+PHD_Q = "Do I need a PhD to become an AI engineer?"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def app_with(coach_with, tmp_path):
+    launched = []
+
+    def make(reply) -> SimpleNamespace:
+        coach, fake = coach_with(reply)
+        feedback = FeedbackStore(tmp_path / "feedback")
+        app = build_app(coach.settings, coach, feedback)
+        port = free_port()
+        app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, **launch_options())
+        launched.append(app)
+        return SimpleNamespace(url=f"http://127.0.0.1:{port}/", fake=fake, feedback=feedback, coach=coach)
+
+    yield make
+    for app in launched:
+        app.close()
+
+
+def text(message: dict) -> str:
+    content = message["content"]
+    return content if isinstance(content, str) else " ".join(part.get("text", "") for part in content)
+
+
+def ask(client: Client, question: str, focus: str = "All guides") -> tuple[list[dict], dict]:
+    messages, result, *_ = client.predict(question, focus, api_name="/chat")
+    return messages, result
+
+
+def test_answer_comes_back_with_its_sources_and_cited_markers(app_with):
+    running = app_with(scripted())
+    messages, result = ask(Client(running.url, verbose=False), PYTORCH_Q)
+    user, sources, answer = (text(m) for m in messages)
+    assert user == PYTORCH_Q
+    [marker] = re.findall(r"\[(\d)\]", answer)
+    assert answer == f"The guide gives Deep Learning Frameworks (PyTorch) {6} weeks [{marker}]."
+    # The numbered source the marker points at is the passage that holds the figure, marked cited.
+    cited = re.search(rf"<b>\[{marker}\]</b>(.*?)</details>", sources).group(1)
+    assert "Deep Learning Frameworks (PyTorch)" in cited and "· cited" in cited and "6 weeks" in cited
+    assert sources.count("<details") == 4
+    assert (
+        result["citations"][0]["section"]
+        == "Skills You'll Need to Learn > Deep Learning Frameworks (PyTorch)"
+    )
+    assert len(result["follow_ups"]) == 3
+    assert all(q.endswith("Deep Learning Engineer?") for q in result["follow_ups"][:2])
+
+
+def test_follow_up_through_the_app_uses_the_conversation(app_with):
+    running = app_with(scripted())
+    client = Client(running.url, verbose=False)
+    ask(client, PYTORCH_Q)
+    messages, result = ask(client, COURSE_Q)
+    assert [text(m) for m in messages][::3] == [PYTORCH_Q, COURSE_Q]
+    assert result["query"] == REWRITTEN
+    assert "Daniel Bourke" in text(messages[-1])
+    condense = next(r for r in running.fake.requests if is_condense(r["messages"]))
+    assert PYTORCH_Q in last_user_message(condense["messages"])
+
+
+def test_two_clients_at_once_each_get_their_own_answer_and_history(app_with):
+    running = app_with(echo_top_passage)
+    running.fake.delay = 0.02
+    clients = {PYTORCH_Q: Client(running.url, verbose=False), PHD_Q: Client(running.url, verbose=False)}
+    results: dict[str, tuple] = {}
+
+    def run(question: str) -> None:
+        results[question] = ask(clients[question], question)
+
+    threads = [threading.Thread(target=run, args=(q,)) for q in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    for question, (messages, result) in results.items():
+        assert [text(m) for m in messages][0] == question and len(messages) == 3
+        assert result["query"] == question and not result["refused"]
+        assert result["answer"] == f"{first_sentence(result['citations'][0]['text']).rstrip('.')} [1]."
+    sources = {q: r["citations"][0]["source"] for q, (_, r) in results.items()}
+    assert sources == {PYTORCH_Q: "003_64d046e4da0a868d.txt", PHD_Q: "004_119f0da49d63d80d.txt"}
+    # Each session keeps its own history: a follow-up sees only its own first question.
+    messages, result = ask(clients[PHD_Q], "And which programming languages?")
+    assert [text(m) for m in messages][::3] == [PHD_Q, "And which programming languages?"]
+    assert result["query"].startswith(PHD_Q)
+
+
+def test_sources_are_shown_before_the_answer_and_unchecked_text_never(app_with):
+    invented = "Most people finish in 2 weeks [2]."
+    running = app_with(
+        scripted(f"The guide gives Deep Learning Frameworks (PyTorch) 6 weeks [1]. {invented}")
+    )
+    job = Client(running.url, verbose=False).submit(PYTORCH_Q, "All guides", api_name="/chat")
+    job.result(timeout=60)
+    screens = [[text(m) for m in outputs[0]] for outputs in job.outputs()]
+    first_with_sources = next(s for s in screens if len(s) == 3)
+    assert "Sources found in the guides" in first_with_sources[1]
+    assert first_with_sources[2] == "_Writing an answer from these passages…_"
+    assert all("2 weeks" not in s[-1] for s in screens)
+    assert "(1 sentence removed" in screens[-1][-1]
+
+
+def test_html_in_a_question_is_shown_as_text(app_with):
+    running = app_with(scripted())
+    messages, _ = ask(
+        Client(running.url, verbose=False), "<script>alert(1)</script><b>How long</b> is the move?"
+    )
+    assert (
+        text(messages[0]) == "&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;How long&lt;/b&gt; is the move?"
+    )
+
+
+def test_model_endpoint_down_gives_a_friendly_message_and_the_app_keeps_working(app_with):
+    running = app_with(scripted())
+    running.fake.fail_with = 500
+    client = Client(running.url, verbose=False)
+    messages, result = ask(client, PYTORCH_Q)
+    assert text(messages[-1]).startswith("⚠️ The language model isn't answering, so I can't answer right now.")
+    assert "Traceback" not in text(messages[-1]) and "error" in result
+    running.fake.fail_with = None
+    messages, result = ask(client, PYTORCH_Q)
+    assert "6 weeks" in result["answer"]
+    # The failed turn stays on screen but is not history the next question is read against.
+    assert len(messages) == 5 and text(messages[2]) == PYTORCH_Q
+
+
+def test_focus_on_one_guide_searches_only_that_guide(app_with):
+    running = app_with(echo_top_passage)
+    _, result = ask(
+        Client(running.url, verbose=False), "How long does the transition take?", "AI Engineer path"
+    )
+    assert {c["source"] for c in result["citations"]} == {"004_119f0da49d63d80d.txt"}
+
+
+def test_over_long_question_is_answered_with_the_limit(app_with):
+    running = app_with(scripted())
+    messages, result = ask(Client(running.url, verbose=False), "x" * 1001)
+    assert result == {"error": "That question is 1001 characters long; ask it in under 1000."}
+    assert not running.fake.requests
+
+
+def test_vote_is_stored_with_question_answer_and_citations(tmp_path):
+    store = FeedbackStore(tmp_path / "feedback")
+    store.record(Vote("up", PYTORCH_Q, PYTORCH_Q, "6 weeks [1].", [{"n": 1, "source": "003.txt"}]))
+    store.record(Vote("down", "q2", "q2", "no", []))
+    first, second = store.votes()
+    assert (first["vote"], first["question"], first["answer"]) == ("up", PYTORCH_Q, "6 weeks [1].")
+    assert first["citations"] == [{"n": 1, "source": "003.txt"}] and first["time"].endswith("+00:00")
+    assert second["vote"] == "down"
+
+
+def test_unwritable_feedback_folder_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(Exception, match="Set COACH_FEEDBACK_DIR to a writable folder"):
+        FeedbackStore(blocker).record(Vote("up", "q", "q", "a"))
+
+
+def test_markdown_links_and_html_are_escaped():
+    assert escape("[x](javascript:alert(1)) <img src=x>") == r"\[x\](javascript:alert(1)) &lt;img src=x&gt;"
+
+
+def test_message_index_maps_to_its_turn():
+    conversation = Conversation()
+    conversation.turns = [SimpleNamespace(shown=[1, 2, 3]), SimpleNamespace(shown=[4, 5])]
+    assert conversation.turn_at(2) is conversation.turns[0]
+    assert conversation.turn_at(3) is conversation.turns[1]
+    assert conversation.turn_at(5) is None
