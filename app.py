@@ -26,6 +26,7 @@ details.source { font-size: 0.88em; color: var(--body-text-color-subdued); margi
 details.source blockquote { margin: 0.4em 0 0.6em 1em; font-size: 0.95em; }
 details.source:last-of-type { padding-bottom: 0.6em; border-bottom: 1px solid var(--border-color-primary); }
 button.suggestion { justify-content: flex-start !important; text-align: left !important; }
+#chat .progress-text { font-size: 0.95rem !important; }
 """
 # System fonts only: the page must not fetch anything from the internet.
 FONTS = ["ui-sans-serif", "system-ui", "Segoe UI", "Roboto", "Helvetica", "Arial", "sans-serif"]
@@ -60,6 +61,14 @@ def build_app(settings: Settings, coach, feedback):
     def chat(message: str, focus: str, conversation: Conversation) -> Iterator[tuple]:
         for screen in conversation.reply(coach, message or "", guide_of.get(focus)):
             yield show(screen, conversation)
+
+    def hold(message: str, conversation: Conversation) -> tuple:
+        return (
+            conversation.waiting(message or ""),
+            "",
+            message,
+            *[gr.update(visible=False)] * (SUGGESTIONS + 1),
+        )
 
     def pick_example(data: gr.SelectData) -> str:
         return data.value["text"]
@@ -140,15 +149,22 @@ def build_app(settings: Settings, coach, feedback):
         result = gr.JSON(visible=False)
         outputs = [chatbot, result, box, label, *buttons, conversation]
 
-        box.submit(chat, [box, focus, conversation], outputs, api_name="chat", show_progress="minimal")
-        send.click(
-            chat, [box, focus, conversation], outputs, api_visibility="private", show_progress="minimal"
-        )
-        for button in buttons:
-            button.click(chat, [button, focus, conversation], outputs, api_visibility="private")
-        chatbot.example_select(pick_example, None, box, api_visibility="private", queue=False).then(
-            chat, [box, focus, conversation], outputs, api_visibility="private", show_progress="minimal"
-        )
+        # The same answer, in one call, for API clients (gradio_client): api_name="/chat"
+        # (registered first: the page's own events below would otherwise claim the name).
+        api = gr.Button(visible=False)
+        api.click(chat, [box, focus, conversation], outputs, api_name="chat")
+        # The question appears at once (not queued); the answer follows when the model is free.
+        pending = gr.State("")
+        held = [chatbot, box, pending, label, *buttons]
+        answer = {"fn": chat, "inputs": [pending, focus, conversation], "outputs": outputs}
+        quiet = {"api_visibility": "private", "show_progress": "full", "show_progress_on": [chatbot]}
+        for trigger, text in ((box.submit, box), (send.click, box), *((b.click, b) for b in buttons)):
+            trigger(hold, [text, conversation], held, queue=False, api_visibility="private").then(
+                **answer, **quiet
+            )
+        chatbot.example_select(pick_example, None, pending, queue=False, api_visibility="private").then(
+            hold, [pending, conversation], held, queue=False, api_visibility="private"
+        ).then(**answer, **quiet)
         restart.click(new_conversation, None, outputs, api_visibility="private", queue=False)
         chatbot.clear(new_conversation, None, outputs, api_visibility="private", queue=False)
         chatbot.like(vote, [conversation, focus], None, api_visibility="private", queue=False)

@@ -95,6 +95,12 @@ class Conversation:
     def history(self) -> list[tuple[str, str]]:
         return [(t.question, t.answer.answer) for t in self.turns if t.answer]
 
+    def waiting(self, question: str) -> list[Message]:
+        """The conversation with a question shown at once, while it waits its turn for the model."""
+        if not question.strip():
+            return self.messages()
+        return [*self.messages(), {"role": "user", "content": escape(question.strip())}, WAITING]
+
     def turn_at(self, message_index: int) -> Turn | None:
         """The turn whose messages include the message at this index of `messages()`."""
         for turn in self.turns:
@@ -159,6 +165,9 @@ class Conversation:
         if answer.note:
             text += f"\n\n_({escape(answer.note)})_"
         turn.shown[1:] = [sources_message(answer.passages, set(used)), {"role": "assistant", "content": text}]
+
+
+WAITING = {"role": "assistant", "content": "_Waiting for the coach: it answers one question at a time…_"}
 
 
 def _writing() -> Message:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import shutil
+import socket
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from coach.answer import Coach
 from coach.embeddings import MiniLMEmbedder
+from coach.feedback import FeedbackStore
 from coach.llm import OpenAIChatModel
 from coach.settings import PROJECT_ROOT, Settings, apply_process_switches
 from tests.fake_llm import FakeLLM
@@ -93,3 +96,29 @@ def coach_with(built_index, retriever):
     yield make
     for fake in servers:
         fake.__exit__(None, None, None)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def app_with(coach_with, tmp_path):
+    launched = []
+
+    def make(reply) -> SimpleNamespace:
+        from app import build_app, launch_options
+
+        coach, fake = coach_with(reply)
+        feedback = FeedbackStore(tmp_path / "feedback")
+        app = build_app(coach.settings, coach, feedback)
+        port = free_port()
+        app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, **launch_options())
+        launched.append(app)
+        return SimpleNamespace(url=f"http://127.0.0.1:{port}/", fake=fake, feedback=feedback, coach=coach)
+
+    yield make
+    for app in launched:
+        app.close()

@@ -95,6 +95,7 @@ def is_condense(messages: list[dict]) -> bool:
 
 
 PYTORCH_Q = "How many weeks should a backend developer spend on PyTorch when moving into deep learning?"
+PHD_Q = "Do I need a PhD to become an AI engineer?"
 COURSE_Q = "Which course does the guide suggest for it?"
 REWRITTEN = "Which course does the backend developer to deep learning engineer guide suggest for PyTorch?"
 

@@ -4,18 +4,17 @@ HTTP interface. About 30 s: each test launches the app on its own port."""
 from __future__ import annotations
 
 import re
-import socket
 import threading
 from types import SimpleNamespace
 
 import pytest
 from gradio_client import Client
 
-from app import build_app, launch_options
 from coach.chat import Conversation, escape
 from coach.feedback import FeedbackStore, Vote
 from tests.fake_llm import (
     COURSE_Q,
+    PHD_Q,
     PYTORCH_Q,
     REWRITTEN,
     echo_top_passage,
@@ -24,32 +23,6 @@ from tests.fake_llm import (
     last_user_message,
     scripted,
 )
-
-PHD_Q = "Do I need a PhD to become an AI engineer?"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def app_with(coach_with, tmp_path):
-    launched = []
-
-    def make(reply) -> SimpleNamespace:
-        coach, fake = coach_with(reply)
-        feedback = FeedbackStore(tmp_path / "feedback")
-        app = build_app(coach.settings, coach, feedback)
-        port = free_port()
-        app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, **launch_options())
-        launched.append(app)
-        return SimpleNamespace(url=f"http://127.0.0.1:{port}/", fake=fake, feedback=feedback, coach=coach)
-
-    yield make
-    for app in launched:
-        app.close()
 
 
 def text(message: dict) -> str:

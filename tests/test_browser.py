@@ -1,0 +1,134 @@
+"""The chat page in a real browser: Debian's chromium driven by Playwright, the model faked.
+
+Screenshots land in test-artifacts/screenshots/ (git-ignored). About 40 s.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
+
+from coach.settings import PROJECT_ROOT
+from tests.fake_llm import PHD_Q, PYTORCH_Q, echo_top_passage, scripted
+
+SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
+# Flags that let chromium run headless on a machine with no network, GPU or sandbox.
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory):
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail(
+            "Debian's chromium is not installed. Run `sudo apt-get install chromium` (`make test` does)."
+        )
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=executable,
+            headless=True,
+            args=FLAGS,
+            viewport={"width": 1366, "height": 900},
+        )
+        yield context
+        context.close()
+
+
+def open_chat(browser: BrowserContext, url: str) -> Page:
+    page = browser.new_page()
+    page.goto(url)
+    expect(page.locator("#question textarea")).to_be_visible(timeout=30_000)
+    return page
+
+
+def ask(page: Page, question: str) -> None:
+    page.locator("#question textarea").fill(question)
+    page.locator("#question textarea").press("Enter")
+
+
+def shot(page: Page, name: str) -> None:
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def wait_for_answer(page: Page, answers: int) -> None:
+    """Until the page shows this many finished answers, each with its 4 sources and suggestions."""
+    expect(page.locator("#chat details.source")).to_have_count(4 * answers, timeout=60_000)
+    expect(page.get_by_text("Writing an answer from these passages")).to_have_count(0, timeout=60_000)
+    expect(page.locator("#suggestion-0")).to_be_visible(timeout=10_000)
+
+
+def test_question_sources_answer_follow_up_vote_and_html_in_the_browser(browser, app_with):
+    running = app_with(scripted())
+    page = open_chat(browser, running.url)
+    expect(
+        page.get_by_text("Do I need a PhD to become an AI engineer?")
+    ).to_be_visible()  # first-visit examples
+    shot(page, "1-first-visit")
+
+    ask(page, PYTORCH_Q)
+    wait_for_answer(page, answers=1)
+    chat = page.locator("#chat")
+    expect(chat).to_contain_text("Sources found in the guides")
+    answer = chat.get_by_text("The guide gives Deep Learning Frameworks (PyTorch) 6 weeks")
+    expect(answer).to_be_visible()
+    marker = answer.inner_text().rsplit("[", 1)[1].split("]")[0]
+    # The source with that number is the passage holding "6 weeks", marked as cited; it unfolds.
+    source = chat.locator("details.source", has_text=f"[{marker}]").first
+    expect(source).to_contain_text("Deep Learning Frameworks (PyTorch)")
+    expect(source).to_contain_text("cited")
+    source.locator("summary").click()
+    expect(source.locator("blockquote")).to_contain_text("Daniel Bourke")
+    shot(page, "2-answer-with-sources")
+
+    page.locator("#chat button[aria-label='Like']").last.click()
+    deadline = time.monotonic() + 10
+    while not running.feedback.votes() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    [vote] = running.feedback.votes()
+    assert (vote["vote"], vote["question"]) == ("up", PYTORCH_Q)
+    assert "6 weeks" in vote["answer"] and len(vote["citations"]) == 4
+
+    suggestion = page.locator("#suggestion-0").inner_text()
+    assert suggestion.endswith("?") and "Deep Learning Engineer" in suggestion
+    page.locator("#suggestion-0").click()
+    expect(chat.locator(".message-row", has_text=suggestion)).to_have_count(1, timeout=10_000)
+    wait_for_answer(page, answers=2)
+    shot(page, "3-follow-up")
+
+    html = "<b>bold?</b> <script>document.title='hacked'</script><img src=x onerror=alert(1)>"
+    ask(page, f"{html} {PYTORCH_Q}")
+    wait_for_answer(page, answers=3)
+    expect(chat).to_contain_text(html)
+    assert chat.locator("b", has_text="bold?").count() == 0
+    assert chat.locator("img[src='x']").count() == 0
+    assert page.title() == "Career Coach"
+    shot(page, "4-html-shown-as-text")
+
+    page.locator("#restart").click()
+    expect(chat.locator(".message-row")).to_have_count(0)
+    expect(page.locator("#suggestion-0")).to_be_hidden()
+
+
+def test_second_user_waits_in_a_visible_queue_and_gets_their_own_answer(browser, app_with):
+    running = app_with(echo_top_passage)
+    running.fake.delay = 0.25  # a slow model, so the second request has to wait
+    first, second = open_chat(browser, running.url), open_chat(browser, running.url)
+    ask(first, PYTORCH_Q)
+    expect(first.locator("#chat")).to_contain_text("Sources found", timeout=20_000)
+    ask(second, PHD_Q)
+    expect(second.get_by_text("queue", exact=False).first).to_be_visible(timeout=10_000)
+    shot(second, "5-waiting-in-the-queue")
+    for page, question in ((first, PYTORCH_Q), (second, PHD_Q)):
+        wait_for_answer(page, answers=1)
+        rows = page.locator("#chat .message-row")
+        expect(rows.first).to_contain_text(question)
+    expect(second.locator("#chat")).not_to_contain_text(PYTORCH_Q)
+    shot(second, "6-queued-answer")
