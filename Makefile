@@ -1,19 +1,26 @@
 # The README's two commands are `make run` and `make test`; the other targets are their steps.
 SAMPLE_QUESTION := How many weeks should a backend developer spend on PyTorch when moving into deep learning?
 
-.PHONY: run test setup index lint retrieval-table stop
+.PHONY: run test setup browser index ask lint retrieval-table stop
 
+# Serves the chat page at http://127.0.0.1:7860 until Ctrl-C.
 run: setup index
-	.venv/bin/coach ask "$(SAMPLE_QUESTION)"
+	.venv/bin/python app.py
 
-test: setup
+test: setup browser
 	.venv/bin/python -m pytest tests evals
 
 setup:
 	@scripts/setup.sh
 
+browser:
+	@scripts/install-chromium.sh
+
 index: setup
 	.venv/bin/coach index
+
+ask: index
+	.venv/bin/coach ask "$(SAMPLE_QUESTION)"
 
 lint: setup
 	.venv/bin/ruff check coach tests evals app.py

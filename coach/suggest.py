@@ -34,7 +34,7 @@ WHEN = {
 
 # (pattern on the section's heading path, how to ask about it). The first match wins.
 TEMPLATES: list[tuple[re.Pattern[str], Template]] = [
-    (re.compile(r"^At a Glance$"), lambda m, c: f"How many months does the move {_move(c)} take?"),
+    (re.compile(r"^At a Glance$"), lambda m, c: f"What is the timeline of the move {_move(c)}?"),
     (
         re.compile(r"^Skills You'll Need to Learn > (.+)$"),
         lambda m, c: f"How should I learn {m[1]} to become {_a(c.to_role)}?",

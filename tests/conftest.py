@@ -105,20 +105,32 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def app_with(coach_with, tmp_path):
+def launch(tmp_path):
+    """launch(coach) serves the chat app for that coach on a free port; returns (url, feedback)."""
     launched = []
 
-    def make(reply) -> SimpleNamespace:
+    def start(coach: Coach) -> tuple[str, FeedbackStore]:
         from app import build_app, launch_options
 
-        coach, fake = coach_with(reply)
         feedback = FeedbackStore(tmp_path / "feedback")
         app = build_app(coach.settings, coach, feedback)
         port = free_port()
         app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, **launch_options())
         launched.append(app)
-        return SimpleNamespace(url=f"http://127.0.0.1:{port}/", fake=fake, feedback=feedback, coach=coach)
+        return f"http://127.0.0.1:{port}/", feedback
 
-    yield make
+    yield start
     for app in launched:
         app.close()
+
+
+@pytest.fixture
+def app_with(coach_with, launch):
+    """app_with(reply) serves the chat app with the model faked by that reply function."""
+
+    def make(reply) -> SimpleNamespace:
+        coach, fake = coach_with(reply)
+        url, feedback = launch(coach)
+        return SimpleNamespace(url=url, fake=fake, feedback=feedback, coach=coach)
+
+    return make
