@@ -204,6 +204,7 @@ def main() -> int:
     from coach.answer import Coach
     from coach.embeddings import MiniLMEmbedder
     from coach.feedback import FeedbackStore
+    from coach.llm import LLMUnavailableError
     from coach.llm_server import chat_model, serving_models, stop_local_server
     from coach.retrieve import Retriever
     from coach.store import build_index
@@ -220,6 +221,11 @@ def main() -> int:
         model = chat_model(settings)
         coach = Coach(settings, Retriever.open(settings, embedder), model)
         app = build_app(settings, coach, FeedbackStore(settings.feedback_dir))
+        print("Warming up the model (about 20 s on 2 cores)…", flush=True)
+        try:
+            coach.warm_up()
+        except LLMUnavailableError as exc:  # the page still serves, and tells users what is wrong
+            print(f"app: warning: {exc}", file=sys.stderr)
         print(f"Career Coach: http://{settings.host}:{settings.port} (Ctrl-C to stop)", flush=True)
         app.launch(server_name=settings.host, server_port=settings.port, **launch_options())
     except CoachError as exc:

@@ -218,6 +218,13 @@ class Coach:
         shown = [c for c in content if c.supported]
         yield Answer(text, citations, False, query, [], removed, passages, "".join(pieces), timings, shown)
 
+    def warm_up(self) -> None:
+        """Load the embedding model, and have the model read the fixed part of every prompt, so
+        the first question is as quick as the rest (a local server keeps the last prompt read)."""
+        passages = self.retriever.search("How long does the transition take?", k=self.settings.top_k)
+        for _ in self.model.stream(answer_messages("How long does the transition take?", passages), 1):
+            pass
+
     def _generate(self, query: str, passages: list[Passage]) -> Iterator[str]:
         messages = answer_messages(query, passages)
         yield from self.model.stream(messages, self.settings.max_answer_tokens)

@@ -18,7 +18,7 @@ from coach.embeddings import MiniLMEmbedder
 from coach.errors import BadInputError
 from coach.lexical import LexicalIndex
 from coach.records import Passage
-from coach.roles import guide_preference
+from coach.roles import guide_preference, roles_in
 from coach.settings import Settings
 from coach.store import OpenIndex, open_index
 
@@ -81,7 +81,7 @@ class Retriever:
         only: str | None = None,
     ) -> list[Passage]:
         """The top k passages. `context` (earlier turns) picks the preferred guide when the
-        query itself names no transition, so a follow-up stays with the guide it is about;
+        query itself names no role, so a follow-up stays with the guide it is about;
         `boost` (chunk ids the previous answer cited) lifts those passages the same way;
         `only` (a guide's file name) searches that guide alone."""
         query = query.strip()
@@ -102,7 +102,11 @@ class Retriever:
                 fused[pos] = fused.get(pos, 0.0) + 1.0 / (RRF_K + rank)
                 ranks.setdefault(pos, {})[name] = rank
         if mode == "hybrid":
-            preferred = guide_preference(query, self._guides) or guide_preference(context, self._guides)
+            # The conversation picks the guide only when the question names no role of its own:
+            # "What salary can AI engineers expect?" after a backend question is about AI engineers.
+            preferred = guide_preference(query, self._guides)
+            if not preferred and not roles_in(query):
+                preferred = guide_preference(context, self._guides)
             for source, share in preferred.items():
                 for pos in fused:
                     if self.chunks[pos].source == source:

@@ -56,3 +56,10 @@ def test_named_transition_prefers_its_guide(retriever):
 def test_empty_query_is_bad_input(retriever):
     with pytest.raises(BadInputError, match="empty"):
         retriever.search("   ")
+
+
+def test_question_naming_its_own_role_is_not_pulled_to_the_guide_of_earlier_turns(retriever):
+    earlier = "How many weeks should a backend developer spend on PyTorch when moving into deep learning?"
+    passages = retriever.search("What salary can AI engineers expect?", k=4, context=earlier)
+    assert passages[0].chunk.section == "Frequently Asked Questions > What salary can AI engineers expect?"
+    assert passages[0].chunk.source == "004_119f0da49d63d80d.txt"
