@@ -9,6 +9,7 @@ the conversation's messages and the answer as data (text, citations, follow-up q
 Not here: retrieval, prompting or checking (`coach.answer`), or what a screen holds (`coach.chat`).
 """
 
+import signal
 import socket
 import sys
 from collections.abc import Iterator
@@ -192,6 +193,10 @@ def _port_free(host: str, port: int) -> bool:
     return True
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # `kill` ends the app like Ctrl-C: the model server it started stops too
+
+
 def main() -> int:
     try:
         settings = load_settings()
@@ -201,6 +206,8 @@ def main() -> int:
         )
         return 2
     apply_process_switches()
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)  # even when started in the background, where it is ignored
     from coach.answer import Coach
     from coach.embeddings import MiniLMEmbedder
     from coach.feedback import FeedbackStore
@@ -226,8 +233,11 @@ def main() -> int:
             coach.warm_up()
         except LLMUnavailableError as exc:  # the page still serves, and tells users what is wrong
             print(f"app: warning: {exc}", file=sys.stderr)
+        app.launch(
+            server_name=settings.host, server_port=settings.port, prevent_thread_lock=True, **launch_options()
+        )
         print(f"Career Coach: http://{settings.host}:{settings.port} (Ctrl-C to stop)", flush=True)
-        app.launch(server_name=settings.host, server_port=settings.port, **launch_options())
+        app.block_thread()
     except CoachError as exc:
         print(f"app: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -1,10 +1,16 @@
 """The chat app, launched for real and called through `gradio_client`, with the model faked at its
-HTTP interface. About 30 s: each test launches the app on its own port."""
+HTTP interface. About 60 s: each test launches the app on its own port, and three run `app.py`."""
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import socket
+import subprocess
+import sys
 import threading
+import urllib.request
 from types import SimpleNamespace
 
 import pytest
@@ -12,11 +18,14 @@ from gradio_client import Client
 
 from coach.chat import Conversation, escape
 from coach.feedback import FeedbackStore, Vote
+from coach.settings import PROJECT_ROOT
+from tests.conftest import free_port
 from tests.fake_llm import (
     COURSE_Q,
     PHD_Q,
     PYTORCH_Q,
     REWRITTEN,
+    FakeLLM,
     echo_top_passage,
     first_sentence,
     is_condense,
@@ -173,3 +182,51 @@ def test_message_index_maps_to_its_turn():
     assert conversation.turn_at(2) is conversation.turns[0]
     assert conversation.turn_at(3) is conversation.turns[1]
     assert conversation.turn_at(5) is None
+
+
+def run_app(env: dict, tmp_path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, str(PROJECT_ROOT / "app.py")],
+        env={
+            **os.environ,
+            "COACH_INDEX_DIR": str(tmp_path / "index"),
+            "COACH_FEEDBACK_DIR": str(tmp_path / "fb"),
+            **env,
+        },
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_app_serves_the_page_and_stops_cleanly_on_ctrl_c(tmp_path):
+    port = free_port()
+    with FakeLLM(scripted()) as fake:
+        app = run_app({"COACH_LLM_BASE_URL": fake.base_url, "COACH_PORT": str(port)}, tmp_path)
+        for line in app.stdout:
+            if line.startswith("Career Coach: "):
+                break
+        assert line.strip() == f"Career Coach: http://127.0.0.1:{port} (Ctrl-C to stop)"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as page:
+            assert page.status == 200 and b"Career Coach" in page.read()
+        assert fake.requests, "the model was warmed up before serving"
+        app.send_signal(signal.SIGINT)
+        assert app.wait(timeout=30) == 0
+
+
+def test_app_on_a_port_in_use_exits_with_a_one_line_error(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        app = run_app({"COACH_LLM_BASE_URL": "http://127.0.0.1:9/v1", "COACH_PORT": str(port)}, tmp_path)
+        _, err = app.communicate(timeout=60)
+    assert app.returncode == 1
+    assert err.strip() == f"app: port {port} is in use. Stop what uses it or set COACH_PORT."
+
+
+def test_app_with_an_invalid_setting_exits_with_a_one_line_error(tmp_path):
+    app = run_app({"COACH_PORT": "eighty"}, tmp_path)
+    _, err = app.communicate(timeout=60)
+    assert app.returncode == 2
+    assert err.startswith("app: invalid COACH_* setting: port") and len(err.strip().splitlines()) == 1
