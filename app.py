@@ -57,28 +57,37 @@ def build_app(settings: Settings, coach, feedback):
         shown = [] if screen.busy else screen.suggestions[:SUGGESTIONS]
         buttons = [gr.update(value=q, visible=True) for q in shown]
         buttons += [gr.update(visible=False)] * (SUGGESTIONS - len(shown))
-        return (screen.messages, screen.result, "", gr.update(visible=bool(shown)), *buttons, conversation)
+        # The question box and its button are off while this session's question is answered.
+        ready = {"interactive": not screen.busy}
+        return (
+            screen.messages, screen.result, gr.update(value="", **ready), gr.update(**ready),
+            gr.update(visible=bool(shown)), *buttons, conversation,
+        )  # fmt: skip
 
     def chat(message: str, focus: str, conversation: Conversation) -> Iterator[tuple]:
         for screen in conversation.reply(coach, message or "", guide_of.get(focus)):
             yield show(screen, conversation)
 
     def hold(message: str, conversation: Conversation) -> tuple:
+        off = {"interactive": False}
+        hidden = [gr.update(visible=False)] * (SUGGESTIONS + 1)
         return (
             conversation.waiting(message or ""),
-            "",
+            gr.update(value="", **off),
+            gr.update(**off),
             message,
-            *[gr.update(visible=False)] * (SUGGESTIONS + 1),
+            *hidden,
         )
 
     def pick_example(data: gr.SelectData) -> str:
         return data.value["text"]
 
     def new_conversation() -> tuple:
-        fresh = Conversation()
-        return ([], {}, "", *[gr.update(visible=False)] * (SUGGESTIONS + 1), fresh)
+        on = {"interactive": True}
+        hidden = [gr.update(visible=False)] * (SUGGESTIONS + 1)
+        return ([], {}, gr.update(value="", **on), gr.update(**on), *hidden, Conversation())
 
-    def vote(conversation: Conversation, focus: str, data: gr.LikeData) -> None:
+    def vote(conversation: Conversation, data: gr.LikeData) -> None:
         index = data.index[0] if isinstance(data.index, list | tuple) else data.index
         turn = conversation.turn_at(int(index))
         if turn is None or turn.answer is None or data.liked not in (True, False):
@@ -92,11 +101,18 @@ def build_app(settings: Settings, coach, feedback):
                     question=turn.question,
                     query=answer.query,
                     answer=shown,
+                    # The passages the answer cites, numbered as its sources were shown.
                     citations=[
-                        {"n": n, "source": p.chunk.source, "section": p.chunk.section, "chunk_id": p.chunk.id}
-                        for n, p in enumerate(answer.passages, start=1)
+                        {
+                            "n": i + 1,
+                            "source": p.chunk.source,
+                            "section": p.chunk.section,
+                            "chunk_id": p.chunk.id,
+                        }
+                        for i in sorted({i for s in answer.sentences for i in s.sources})
+                        for p in [answer.passages[i]]
                     ],
-                    guide=guide_of.get(focus, ""),
+                    guide=turn.guide or "",
                 )
             )
         except FeedbackError as exc:
@@ -124,7 +140,7 @@ def build_app(settings: Settings, coach, feedback):
             placeholder="Ask about timelines, skills, salaries or the roadmap of a move into AI work.",
             examples=[{"text": q} for q in EXAMPLES],
             feedback_options=("Like", "Dislike"),
-            buttons=["copy"],
+            buttons=[],  # a copy would carry the escapes that keep text from rendering as HTML
             elem_id="chat",
         )
         with gr.Row(equal_height=True):
@@ -148,7 +164,7 @@ def build_app(settings: Settings, coach, feedback):
         conversation = gr.State(Conversation())
         # The answer as data (text, citations, follow-ups) for API clients; not shown on the page.
         result = gr.JSON(visible=False)
-        outputs = [chatbot, result, box, label, *buttons, conversation]
+        outputs = [chatbot, result, box, send, label, *buttons, conversation]
 
         # The same answer, in one call, for API clients (gradio_client): api_name="/chat"
         # (registered first: the page's own events below would otherwise claim the name).
@@ -156,19 +172,25 @@ def build_app(settings: Settings, coach, feedback):
         api.click(chat, [box, focus, conversation], outputs, api_name="chat")
         # The question appears at once (not queued); the answer follows when the model is free.
         pending = gr.State("")
-        held = [chatbot, box, pending, label, *buttons]
+        held = [chatbot, box, send, pending, label, *buttons]
         answer = {"fn": chat, "inputs": [pending, focus, conversation], "outputs": outputs}
         quiet = {"api_visibility": "private", "show_progress": "full", "show_progress_on": [chatbot]}
-        for trigger, text in ((box.submit, box), (send.click, box), *((b.click, b) for b in buttons)):
+        answering = [
             trigger(hold, [text, conversation], held, queue=False, api_visibility="private").then(
                 **answer, **quiet
             )
-        chatbot.example_select(pick_example, None, pending, queue=False, api_visibility="private").then(
-            hold, [pending, conversation], held, queue=False, api_visibility="private"
-        ).then(**answer, **quiet)
-        restart.click(new_conversation, None, outputs, api_visibility="private", queue=False)
-        chatbot.clear(new_conversation, None, outputs, api_visibility="private", queue=False)
-        chatbot.like(vote, [conversation, focus], None, api_visibility="private", queue=False)
+            for trigger, text in ((box.submit, box), (send.click, box), *((b.click, b) for b in buttons))
+        ]
+        answering.append(
+            chatbot.example_select(pick_example, None, pending, queue=False, api_visibility="private")
+            .then(hold, [pending, conversation], held, queue=False, api_visibility="private")
+            .then(**answer, **quiet)
+        )
+        # Starting over stops an answer still being written for the old conversation.
+        for trigger in (restart.click, chatbot.clear):
+            trigger(new_conversation, None, outputs, cancels=answering, api_visibility="private", queue=False)
+        # Queued (so its thank-you shows) but never waiting behind an answer.
+        chatbot.like(vote, conversation, None, api_visibility="private", concurrency_limit=None)
     # The local model answers one request at a time; the rest wait in a visible queue.
     app.queue(default_concurrency_limit=1)
     return app

@@ -29,17 +29,18 @@ Message = dict  # Gradio's messages format: {"role", "content", optional "metada
 
 
 def escape(text: str) -> str:
-    """Show text as typed: no HTML, and no Markdown links or images."""
-    return re.sub(r"([\[\]\\`])", r"\\\1", html.escape(text, quote=False))
+    """Markdown that shows the text as typed: every ASCII punctuation mark is backslash-escaped,
+    so no HTML, link, heading or emphasis can form (a bare URL is not linked either)."""
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
 
 
 def cited_text(sentences: list[CheckedSentence]) -> str:
     """Checked sentences with [n] markers numbered as the sources are listed (1-based)."""
     out = []
     for s in sentences:
-        text = escape(s.text.rstrip())
+        text = s.text.rstrip()
         end = text[-1] if text[-1] in ".!?" else "."
-        out.append(f"{text.rstrip('.!?')} {''.join(f'[{i + 1}]' for i in s.sources)}{end}")
+        out.append(f"{escape(text.rstrip('.!?'))} {''.join(f'[{i + 1}]' for i in s.sources)}{escape(end)}")
     return " ".join(out)
 
 
@@ -56,10 +57,11 @@ def sources_message(passages: list[Passage], cited: set[int] | None = None) -> M
     rows = []
     for n, p in enumerate(passages, start=1):
         mark = " <em>· cited</em>" if cited and n - 1 in cited else ""
-        section = escape(p.chunk.section.replace(" > ", " › "))
-        text = "<br>".join(escape(line) for line in p.chunk.text.splitlines() if line.strip())
+        # Inside raw HTML Markdown is not read, so guide text there is HTML-escaped instead.
+        section = html.escape(p.chunk.section.replace(" > ", " › "))
+        text = "<br>".join(html.escape(line) for line in p.chunk.text.splitlines() if line.strip())
         rows.append(
-            f'<details class="source"><summary><b>[{n}]</b> {escape(guide_label(p.chunk))} — '
+            f'<details class="source"><summary><b>[{n}]</b> {html.escape(guide_label(p.chunk))} — '
             f"<i>{section}</i>{mark}</summary><blockquote>{text}</blockquote></details>"
         )
     return {"role": "assistant", "content": "**Sources found in the guides**\n\n" + "\n".join(rows)}
@@ -68,6 +70,7 @@ def sources_message(passages: list[Passage], cited: set[int] | None = None) -> M
 @dataclass
 class Turn:
     question: str
+    guide: str | None = None  # the guide searched (file name), or None for all
     answer: Answer | None = None  # None while answering, or when answering failed
     shown: list[Message] = field(default_factory=list)  # this turn's messages, as last shown
 
@@ -115,7 +118,7 @@ class Conversation:
             yield Screen(self.messages(), self.suggestions, False)
             return
         limit = coach.settings.max_question_chars
-        turn = Turn(question, shown=[{"role": "user", "content": escape(question)}])
+        turn = Turn(question, guide, shown=[{"role": "user", "content": escape(question)}])
         self.turns.append(turn)
         if len(question) > limit:
             error = f"That question is {len(question)} characters long; ask it in under {limit}."
@@ -162,8 +165,9 @@ class Conversation:
         cited_chunks = [answer.passages[i].chunk for i in dict.fromkeys(first_used + used)]
         self.suggestions = follow_ups(chunks, cited_chunks, asked)
         text = cited_text(answer.sentences)
-        if answer.note:
-            text += f"\n\n_({escape(answer.note)})_"
+        if answer.removed:  # the count only: the reasons quote the very text that was removed
+            n = len(answer.removed)
+            text += f"\n\n_({n} sentence{'s' if n > 1 else ''} removed: the guide passages do not support {'them' if n > 1 else 'it'}.)_"
         turn.shown[1:] = [sources_message(answer.passages, set(used)), {"role": "assistant", "content": text}]
 
 

@@ -21,6 +21,7 @@ from coach.lexical import tokenize
 from coach.records import Passage
 
 MARKER = re.compile(r"\s*\[(\d{1,2})\]")
+TRAILING_MARKERS = re.compile(r"\s*(?:\[\d{0,2}\]?)+\s*$")
 # A sentence ends at . ! ? before a capital or digit, but not after "U.S." or "e.g.".
 SENTENCE_END = re.compile(
     r"(?<=[.!?])(?<![A-Z]\.[A-Z]\.)(?<!\be\.g\.)(?<!\bi\.e\.)\s+(?=[\"'(\[]?[A-Z0-9$])|\n+"
@@ -160,7 +161,9 @@ def check_stream(pieces: Iterable[str], passages: list[Passage]) -> Iterator[Che
     draft, done = "", 0
     for piece in pieces:
         draft += piece
-        sentences = split_sentences(draft)
+        # Markers at the very end (maybe half written: "[2", "[2][") may still belong to the
+        # sentence before them: wait for the text after them.
+        sentences = split_sentences(TRAILING_MARKERS.sub("", draft))
         while done < len(sentences) - 1:
             yield _attribute(*sentences[done], evidence)
             done += 1

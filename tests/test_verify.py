@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from coach.records import Chunk, Passage
-from coach.verify import check, numbers_in, split_sentences
+from coach.verify import check, check_stream, numbers_in, split_sentences
 
 
 def passage(section: str, text: str, source: str = "003.txt") -> Passage:
@@ -103,3 +105,25 @@ def test_abbreviations_do_not_end_a_sentence():
         "Senior roles earn $250,000-$400,000+ (source: U.S. Bureau of Labor Statistics).",
         "Startups differ.",
     ]
+
+
+@pytest.mark.parametrize(
+    "pieces",
+    [
+        ["The move takes 6 weeks. [2", "] Next, learn PyTorch."],
+        ["The move takes 6 weeks. [2][", "1] Next, learn PyTorch."],
+        ["The move takes 6 weeks.\n[", "2]\nNext, learn PyTorch."],
+        ["The move ", "takes 6 weeks. ", "[2] ", "Next, learn PyTorch."],
+    ],
+)
+def test_streamed_check_keeps_markers_split_across_pieces(pieces):
+    # Both passages support the first sentence; the model's marker says it took it from [2].
+    passages = [
+        passage("Roadmap", "The move takes 6 weeks. Next, learn PyTorch."),
+        passage("Skills", "Deep learning: the move takes 6 weeks."),
+    ]
+    streamed = list(check_stream(pieces, passages))
+    assert [(c.text, c.sources) for c in streamed] == [
+        (c.text, c.sources) for c in check("".join(pieces), passages)
+    ]
+    assert streamed[0].sources[0] == 1  # the passage the model named first
