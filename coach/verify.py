@@ -1,7 +1,8 @@
 """Check a drafted answer against the passages it was given, sentence by sentence.
 
 Each sentence is attributed to the passage(s) that support it: the passage must contain every
-number, amount, percentage and duration the sentence states, and most of its content words.
+number, amount, percentage and duration the sentence states (durations and percentages with
+their unit: "2 weeks" is not supported by "2-3 projects"), and most of its content words.
 The model's own `[n]` markers are only hints: a marker to a passage that does not support the
 sentence is dropped, and a supporting passage the model forgot to cite is added. A sentence no
 passage supports is removed, with its reason.
@@ -67,6 +68,34 @@ def split_sentences(text: str) -> list[tuple[str, list[int]]]:
     return out
 
 
+# A number (or range) with its unit: "8 weeks", "9-12 months", "9-Month", "40-100%", "six weeks".
+QUANTITY = re.compile(
+    r"(\d+(?:\.\d+)?)(?:\s*(?:-|–|to)\s*(\d+(?:\.\d+)?))?\s*-?\s*(%|(?:weeks?|months?|years?|days?|hours?)\b)",
+    re.IGNORECASE,
+)
+
+
+def quantities_in(text: str) -> set[str]:
+    """Every duration or percentage the text states, with its unit: {"8 week", "9-12 month", "40 %"}.
+    A range also yields its two ends, so "40% to 100%" matches a passage's "40-100%"."""
+    text = NUMBER_WORD.sub(lambda m: NUMBER_WORDS[m.group(1).lower()], text)
+    out = set()
+    for low, high, unit in QUANTITY.findall(text):
+        unit = "%" if unit == "%" else unit.lower().rstrip("s")
+        out.add(f"{low}-{high} {unit}" if high else f"{low} {unit}")
+    return out
+
+
+def _stated(quantity: str, stated: set[str]) -> bool:
+    """The passage states this quantity, or a range of the same unit that ends with it."""
+    if quantity in stated:
+        return True
+    number, unit = quantity.split(" ")
+    return "-" not in number and any(
+        s.endswith(f" {unit}") and number in s.split(" ")[0].split("-") for s in stated
+    )
+
+
 def numbers_in(text: str) -> set[str]:
     """Every number the text states, normalised: "$140,000" -> "140000", "six" -> "6"."""
     text = NUMBER_WORD.sub(lambda m: NUMBER_WORDS[m.group(1).lower()], text)
@@ -114,11 +143,12 @@ class Evidence:
     numbers: set[str]
     stems: set[str]
     content: set[str]
+    quantities: set[str]
 
     @classmethod
     def of(cls, passage: Passage) -> Evidence:
         source = passage.chunk.document
-        return cls(numbers_in(source), set(tokenize(source)), _content_words(source))
+        return cls(numbers_in(source), set(tokenize(source)), _content_words(source), quantities_in(source))
 
 
 def support(sentence: str, evidence: Evidence) -> tuple[bool, str]:
@@ -126,6 +156,10 @@ def support(sentence: str, evidence: Evidence) -> tuple[bool, str]:
     missing = numbers_in(sentence) - evidence.numbers
     if missing:
         return False, f"states {', '.join(sorted(missing))}, which its passages do not"
+    # The number with its unit: "2 weeks" is not supported by "2-3 projects" beside "4 weeks".
+    misstated = [q for q in sorted(quantities_in(sentence)) if not _stated(q, evidence.quantities)]
+    if misstated:
+        return False, f"states {', '.join(misstated)}, which its passages do not"
     unknown = [n for n in names_in(sentence) if not all(_found(t, evidence.stems) for t in tokenize(n))]
     if unknown:
         return False, f"names {', '.join(unknown)}, which its passages do not"

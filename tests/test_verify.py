@@ -127,3 +127,24 @@ def test_streamed_check_keeps_markers_split_across_pieces(pieces):
         (c.text, c.sources) for c in check("".join(pieces), passages)
     ]
     assert streamed[0].sources[0] == 1  # the passage the model named first
+
+
+def test_a_number_is_checked_with_its_unit():
+    roadmap = passage("Phase 4: Portfolio", "Duration: 4 weeks\nBuild 2-3 end-to-end projects.")
+    [checked] = check("The timeline is 2 weeks [1].", [roadmap])
+    assert not checked.supported and checked.reason == "states 2 week, which its passages do not"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Phase 4 takes four weeks [1].",
+        "The move takes 6 to 9 months [1].",
+        "The salary increase is 40% to 100% [1].",
+    ],
+)
+def test_the_same_quantity_in_other_words_is_supported(sentence):
+    glance = passage(
+        "At a Glance", "Timeline: 6-9 months\nSalary: a 40-100% increase\nPhase 4 Duration: 4 weeks"
+    )
+    assert check(sentence, [glance])[0].supported
