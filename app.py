@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterator
 
 from coach.errors import CoachError
-from coach.settings import Settings, apply_process_switches, load_settings
+from coach.settings import Settings, apply_process_switches, invalid_setting, load_settings
 
 ALL_GUIDES = "All guides"
 SUGGESTIONS = 3
@@ -109,7 +109,7 @@ def build_app(settings: Settings, coach, feedback):
                             "section": p.chunk.section,
                             "chunk_id": p.chunk.id,
                         }
-                        for i in sorted({i for s in answer.sentences for i in s.sources})
+                        for i in answer.cited_indexes
                         for p in [answer.passages[i]]
                     ],
                     guide=turn.guide or "",
@@ -223,9 +223,7 @@ def main() -> int:
     try:
         settings = load_settings()
     except ValueError as exc:
-        print(
-            f"app: invalid COACH_* setting: {' '.join(str(exc).splitlines()[1:3]).strip()}", file=sys.stderr
-        )
+        print(f"app: {invalid_setting(exc)}", file=sys.stderr)
         return 2
     apply_process_switches()
     signal.signal(signal.SIGTERM, _interrupt)

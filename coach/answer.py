@@ -72,13 +72,28 @@ class Answer:
 
     @property
     def note(self) -> str:
+        return self.removal_note(reasons=True)
+
+    def removal_note(self, reasons: bool) -> str:
+        """How many sentences the checker removed, and (with `reasons`) why; "" when none."""
         if not self.removed:
             return ""
         n = len(self.removed)
+        why = f" ({'; '.join(r for _, r in self.removed)})" if reasons else ""
         return (
             f"{n} sentence{'s' if n > 1 else ''} removed: the guide passages do not support "
-            f"{'them' if n > 1 else 'it'} ({'; '.join(r for _, r in self.removed)})."
+            f"{'them' if n > 1 else 'it'}{why}."
         )
+
+    @property
+    def cited_ids(self) -> set[str]:
+        """The chunks this answer cites: what a follow-up most likely means."""
+        return {c.chunk_id for c in self.citations}
+
+    @property
+    def cited_indexes(self) -> list[int]:
+        """The 0-based indexes into `passages` of the passages the shown sentences cite."""
+        return sorted({i for s in self.sentences for i in s.sources})
 
     def to_json(self) -> dict:
         return {
@@ -93,6 +108,14 @@ class Answer:
         }
 
 
+def with_markers(sentence: str, numbers: list[int], escape: Callable[[str], str] = str) -> str:
+    """The sentence with its [n] markers before its final stop: "... 6 weeks [1]."; `escape`
+    is applied to the sentence's own text, never to the markers."""
+    text = sentence.rstrip()
+    end = text[-1] if text[-1] in ".!?" else "."
+    return f"{escape(text.rstrip('.!?'))} {''.join(f'[{n}]' for n in numbers)}{escape(end)}"
+
+
 def compose(checked: list[CheckedSentence], passages: list[Passage]) -> tuple[str, list[Citation]]:
     """Join the supported sentences with markers renumbered 1..m in order of first use."""
     numbers: dict[int, int] = {}
@@ -100,13 +123,9 @@ def compose(checked: list[CheckedSentence], passages: list[Passage]) -> tuple[st
     for sentence in checked:
         if not sentence.supported:
             continue
-        marks = []
         for index in sentence.sources:
             numbers.setdefault(index, len(numbers) + 1)
-            marks.append(f"[{numbers[index]}]")
-        text = sentence.text.rstrip()
-        end = text[-1] if text[-1] in ".!?" else "."
-        sentences.append(f"{text.rstrip('.!?')} {''.join(marks)}{end}")
+        sentences.append(with_markers(sentence.text, [numbers[i] for i in sentence.sources]))
     citations = [
         Citation(n, p.chunk.source, p.chunk.title, p.chunk.section, p.chunk.text, p.chunk.id)
         for index, n in sorted(numbers.items(), key=lambda item: item[1])
@@ -234,7 +253,7 @@ class Coach:
         history: list[tuple[str, str]] = []
         answer = None
         for turn in turns:
-            cited = {c.chunk_id for c in answer.citations} if answer else None
+            cited = answer.cited_ids if answer else None
             answer = self.ask(turn, history, cited=cited, guide=guide)
             history.append((turn, answer.answer))
         assert answer is not None

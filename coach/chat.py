@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from coach.answer import Answer, Coach, Found
+from coach.answer import Answer, Coach, Found, with_markers
 from coach.errors import CoachError
 from coach.llm import LLMUnavailableError
 from coach.records import Chunk, Passage
@@ -36,12 +36,7 @@ def escape(text: str) -> str:
 
 def cited_text(sentences: list[CheckedSentence]) -> str:
     """Checked sentences with [n] markers numbered as the sources are listed (1-based)."""
-    out = []
-    for s in sentences:
-        text = s.text.rstrip()
-        end = text[-1] if text[-1] in ".!?" else "."
-        out.append(f"{escape(text.rstrip('.!?'))} {''.join(f'[{i + 1}]' for i in s.sources)}{escape(end)}")
-    return " ".join(out)
+    return " ".join(with_markers(s.text, [i + 1 for i in s.sources], escape) for s in sentences)
 
 
 def guide_label(chunk: Chunk) -> str:
@@ -126,7 +121,7 @@ class Conversation:
             yield Screen(self.messages(), self.suggestions, False, {"error": error})
             return
         last = next((t.answer for t in reversed(self.turns) if t.answer), None)
-        cited = {c.chunk_id for c in last.citations} if last else None
+        cited = last.cited_ids if last else None
         sentences: list[CheckedSentence] = []
         try:
             for event in coach.stream(question, self.history(), cited, guide):
@@ -160,14 +155,13 @@ class Conversation:
             self.suggestions = starters(chunks, [titles[t] for t in answer.suggestions if t in titles])[:3]
             turn.shown[1:] = [{"role": "assistant", "content": escape(answer.answer)}]
             return
-        used = sorted({i for s in answer.sentences for i in s.sources})
+        used = answer.cited_indexes
         first_used = [answer.sentences[0].sources[0]] if answer.sentences else []
         cited_chunks = [answer.passages[i].chunk for i in dict.fromkeys(first_used + used)]
         self.suggestions = follow_ups(chunks, cited_chunks, asked)
         text = cited_text(answer.sentences)
         if answer.removed:  # the count only: the reasons quote the very text that was removed
-            n = len(answer.removed)
-            text += f"\n\n_({n} sentence{'s' if n > 1 else ''} removed: the guide passages do not support {'them' if n > 1 else 'it'}.)_"
+            text += f"\n\n_({escape(answer.removal_note(reasons=False))})_"
         turn.shown[1:] = [sources_message(answer.passages, set(used)), {"role": "assistant", "content": text}]
 
 

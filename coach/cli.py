@@ -12,7 +12,7 @@ import sys
 import textwrap
 
 from coach.errors import BadInputError, CoachError
-from coach.settings import Settings, apply_process_switches, load_settings
+from coach.settings import Settings, apply_process_switches, invalid_setting, load_settings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -153,8 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
     except ValueError as exc:  # pydantic's ValidationError is a ValueError
-        first = str(exc).splitlines()
-        print(f"coach: invalid COACH_* setting: {' '.join(first[1:3]).strip()}", file=sys.stderr)
+        print(f"coach: {invalid_setting(exc)}", file=sys.stderr)
         return 2
     apply_process_switches()
     try:

@@ -50,15 +50,18 @@ class FeedbackStore:
     def __init__(self, folder: Path) -> None:
         self.path = folder / "feedback.sqlite3"
 
+    def _unwritable(self, exc: Exception) -> FeedbackError:
+        return FeedbackError(
+            f"Cannot write feedback to {self.path} ({exc}). Set COACH_FEEDBACK_DIR to a writable folder."
+        )
+
     def _connect(self) -> sqlite3.Connection:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(self.path, timeout=10)
             connection.execute(SCHEMA)
         except (OSError, sqlite3.Error) as exc:
-            raise FeedbackError(
-                f"Cannot write feedback to {self.path} ({exc}). Set COACH_FEEDBACK_DIR to a writable folder."
-            ) from None
+            raise self._unwritable(exc) from None
         return connection
 
     def record(self, vote: Vote) -> None:
@@ -74,9 +77,7 @@ class FeedbackStore:
                     row,
                 )
         except sqlite3.Error as exc:
-            raise FeedbackError(
-                f"Cannot write feedback to {self.path} ({exc}). Set COACH_FEEDBACK_DIR to a writable folder."
-            ) from None
+            raise self._unwritable(exc) from None
         finally:
             connection.close()
 

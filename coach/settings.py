@@ -51,6 +51,11 @@ def load_settings(**overrides: object) -> Settings:
     return Settings(**overrides)  # type: ignore[arg-type]
 
 
+def invalid_setting(exc: ValueError) -> str:
+    """One line naming the bad COACH_* setting, from pydantic's ValidationError (a ValueError)."""
+    return f"invalid COACH_* setting: {' '.join(str(exc).splitlines()[1:3]).strip()}"
+
+
 def apply_process_switches() -> None:
     """Set the switches that libraries read from the environment themselves.
 

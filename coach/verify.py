@@ -68,6 +68,11 @@ def split_sentences(text: str) -> list[tuple[str, list[int]]]:
     return out
 
 
+def _in_digits(text: str) -> str:
+    """Number words written as digits: "six weeks" -> "6 weeks"."""
+    return NUMBER_WORD.sub(lambda m: NUMBER_WORDS[m.group(1).lower()], text)
+
+
 # A number (or range) with its unit: "8 weeks", "9-12 months", "9-Month", "40-100%", "six weeks".
 QUANTITY = re.compile(
     r"(\d+(?:\.\d+)?)(?:\s*(?:-|–|to)\s*(\d+(?:\.\d+)?))?\s*-?\s*(%|(?:weeks?|months?|years?|days?|hours?)\b)",
@@ -77,10 +82,9 @@ QUANTITY = re.compile(
 
 def quantities_in(text: str) -> set[str]:
     """Every duration or percentage the text states, with its unit: {"8 week", "9-12 month", "40 %"}.
-    A range also yields its two ends, so "40% to 100%" matches a passage's "40-100%"."""
-    text = NUMBER_WORD.sub(lambda m: NUMBER_WORDS[m.group(1).lower()], text)
+    (`_stated` lets one end of a stated range count, so "40% to 100%" matches "40-100%".)"""
     out = set()
-    for low, high, unit in QUANTITY.findall(text):
+    for low, high, unit in QUANTITY.findall(_in_digits(text)):
         unit = "%" if unit == "%" else unit.lower().rstrip("s")
         out.add(f"{low}-{high} {unit}" if high else f"{low} {unit}")
     return out
@@ -98,8 +102,7 @@ def _stated(quantity: str, stated: set[str]) -> bool:
 
 def numbers_in(text: str) -> set[str]:
     """Every number the text states, normalised: "$140,000" -> "140000", "six" -> "6"."""
-    text = NUMBER_WORD.sub(lambda m: NUMBER_WORDS[m.group(1).lower()], text)
-    return {n.replace(",", "") for n in NUMBER.findall(text)}
+    return {n.replace(",", "") for n in NUMBER.findall(_in_digits(text))}
 
 
 # Words that frame a claim rather than make it ("the guide suggests", "you should spend").
