@@ -21,19 +21,13 @@ from coach.llm import ChatModel
 from coach.prompts import answer_messages
 from coach.records import Passage
 from coach.retrieve import Retriever
+from coach.scope import OFF_TASK, uncovered, without_instructions
 from coach.settings import Settings
 from coach.verify import CheckedSentence, check_stream
 
 NOT_IN_GUIDES = re.compile(
     r"NOT IN GUIDES|(?:guides?|passages?) (?:do(?:es)? not|don't|doesn't) (?:cover|contain|mention|say|answer)"
     r"|not (?:covered|mentioned|stated) in the (?:guides?|passages?)",
-    re.IGNORECASE,
-)
-# Requests to produce something other than an answer from the guides, or to drop the rules.
-OFF_TASK = re.compile(
-    r"\b(?:write|compose|generate|create|make up|sing)\b.{0,40}\b(?:poem|song|story|joke|essay|haiku|limerick|"
-    r"rap|code|script|program)s?\b|\bignore (?:all |any |the |your |previous |prior |above )+"
-    r"(?:instructions|rules|prompts?)\b|\bsystem prompt\b|\byour (?:instructions|rules|prompt)\b",
     re.IGNORECASE,
 )
 MIN_SIMILARITY = 0.30  # below this, no passage is about the question (measured: off-topic < 0.19)
@@ -149,10 +143,13 @@ class Coach:
         on_topic = passages and max(p.similarity for p in passages) >= MIN_SIMILARITY
         return ordered[:3] if on_topic else ordered
 
-    def refusal(self, query: str, passages: list[Passage], removed=None, timings=None) -> Answer:
+    def refusal(
+        self, query: str, passages: list[Passage], removed=None, timings=None, missing: list[str] = ()
+    ) -> Answer:
         guides = self.nearest_guides(passages)
+        what = f"don't mention {' or '.join(missing)}" if missing else "don't cover that"
         text = (
-            "The guides don't cover that, so I can't answer it. "
+            f"The guides {what}, so I can't answer it. "
             "I can answer questions about these guides: " + "; ".join(guides) + "."
         )
         return Answer(text, [], True, query, guides, removed or [], passages, timings=timings or {})
@@ -193,9 +190,12 @@ class Coach:
         history = history or []
         started = time.perf_counter()
         timings: dict[str, float] = {}
-        if OFF_TASK.search(question):
+        # Sentences that instruct the coach are dropped; what is left must be a question about the guides.
+        question = without_instructions(question)
+        missing = uncovered(question, self.retriever.vocabulary)
+        if not question or OFF_TASK.search(question) or missing:
             yield Found(question, [])
-            yield self.refusal(question, [], timings=timings)
+            yield self.refusal(question, [], timings=timings, missing=missing)
             return
         query = standalone_question(self.model, history, question.strip())
         timings["condense"] = time.perf_counter() - started

@@ -16,7 +16,7 @@ import numpy as np
 
 from coach.embeddings import MiniLMEmbedder
 from coach.errors import BadInputError
-from coach.lexical import LexicalIndex
+from coach.lexical import LexicalIndex, tokenize
 from coach.records import Passage
 from coach.roles import guide_preference, roles_in
 from coach.settings import Settings
@@ -45,6 +45,8 @@ class Retriever:
         self._lexical = LexicalIndex([c.document for c in self.chunks])
         self._position = {c.id: i for i, c in enumerate(self.chunks)}
         self._guides = {c.source: (c.from_role, c.to_role) for c in self.chunks}
+        # Every word stem the guides use, for telling questions about things they never mention.
+        self.vocabulary = {t for c in self.chunks for t in tokenize(c.document)}
 
     @classmethod
     def open(cls, settings: Settings, embedder: MiniLMEmbedder | None = None) -> Retriever:

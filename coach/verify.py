@@ -2,7 +2,8 @@
 
 Each sentence is attributed to the passage(s) that support it: the passage must contain every
 number, amount, percentage and duration the sentence states (durations and percentages with
-their unit: "2 weeks" is not supported by "2-3 projects"), and most of its content words.
+their unit: "2 weeks" is not supported by "2-3 projects"), every absolute it asserts ("free",
+"guaranteed", "never"), and most of its content words.
 The model's own `[n]` markers are only hints: a marker to a passage that does not support the
 sentence is dropped, and a supporting passage the model forgot to cite is added. A sentence no
 passage supports is removed, with its reason.
@@ -35,6 +36,8 @@ NUMBER_WORDS = {
 }  # fmt: skip
 NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
 MIN_OVERLAP = 0.5
+# Words that turn a claim into an absolute: the passage must say them too ("the certificate is free").
+ABSOLUTES = frozenset(tokenize("free guaranteed promise never always"))
 NOT_NAMES = frozenset("the this that these those you your it its they their guide guides".split())
 
 
@@ -130,6 +133,11 @@ def _content_words(text: str) -> set[str]:
     }
 
 
+def _absolute(word: str) -> str | None:
+    stem = tokenize(word)
+    return stem[0] if stem and stem[0] in ABSOLUTES else None
+
+
 def _found(word: str, vocabulary: set[str]) -> bool:
     """Exact stem, or one stem extending the other ("time" / "timelin"), for stems of 4+ letters."""
     if word in vocabulary:
@@ -166,6 +174,11 @@ def support(sentence: str, evidence: Evidence) -> tuple[bool, str]:
     unknown = [n for n in names_in(sentence) if not all(_found(t, evidence.stems) for t in tokenize(n))]
     if unknown:
         return False, f"names {', '.join(unknown)}, which its passages do not"
+    absolutes = [
+        w for w in re.findall(r"[A-Za-z]+", sentence) if _absolute(w) and _absolute(w) not in evidence.stems
+    ]
+    if absolutes:
+        return False, f"says {', '.join(dict.fromkeys(absolutes))}, which its passages do not"
     words = _content_words(sentence)
     if not words:
         return True, ""

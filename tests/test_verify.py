@@ -148,3 +148,15 @@ def test_the_same_quantity_in_other_words_is_supported(sentence):
         "At a Glance", "Timeline: 6-9 months\nSalary: a 40-100% increase\nPhase 4 Duration: 4 weeks"
     )
     assert check(sentence, [glance])[0].supported
+
+
+def test_an_absolute_the_passage_does_not_state_is_removed():
+    priced = passage(
+        "Certifications",
+        "- **TensorFlow Developer Certificate** (~$100) — Validates deep learning framework proficiency",
+    )
+    [free] = check("The TensorFlow Developer Certificate is free [1].", [priced])
+    assert (free.sources, free.reason) == ([], "says free, which its passages do not")
+    course = passage("Phase 1", "- Study MLOps concepts through the 'MLOps Zoomcamp' free course")
+    [stated] = check("The MLOps Zoomcamp course is free [1].", [course])
+    assert stated.sources == [0]
