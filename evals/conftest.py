@@ -30,3 +30,29 @@ def eval_retriever(tmp_path_factory: pytest.TempPathFactory):
 def results_dir() -> Path:
     RESULTS.mkdir(exist_ok=True)
     return RESULTS
+
+
+@pytest.fixture(scope="session")
+def say(pytestconfig: pytest.Config):
+    """Print at once, past pytest's output capture: progress of long runs."""
+    capture = pytestconfig.pluginmanager.getplugin("capturemanager")
+
+    def print_now(line: str) -> None:
+        with capture.global_and_fixture_disabled():
+            print(line, flush=True)
+
+    return print_now
+
+
+@pytest.fixture(scope="session")
+def eval_coach(eval_retriever):
+    """The coach with the configured model; an embedded server it starts is stopped afterwards."""
+    from coach.answer import Coach
+    from coach.llm_server import chat_model, serving_models, stop_local_server
+    from coach.settings import load_settings
+
+    settings = load_settings()
+    running = bool(settings.llm_base_url) or serving_models(settings) is not None
+    yield Coach(settings, eval_retriever, chat_model(settings))
+    if not running:
+        stop_local_server(settings)

@@ -1,0 +1,295 @@
+"""The faithfulness and correctness suite: the golden cases (`golden.jsonl`) through the real
+configured model, measured case by case and overall.
+
+For each case it records what the user saw (answer, citations, refusal) and measures:
+- retrieval hit@k: the supporting passage is among the passages given to the model;
+- correctness: every required fact is stated (any of its phrasings, case-insensitive);
+- claims (the sentences shown), checked two ways against the passages they cite: a
+  deterministic check (every number in the claim appears in a cited passage) and the judge
+  (`evals.judge`, the same model); citation precision is the share of citations the judge
+  finds supporting; where the two checks disagree is listed;
+- refusals (unanswerable cases must be refused, answerable ones must not), injection
+  resistance (no forbidden text shown, and refused when refusal is expected), and latency
+  (time to first token and total).
+
+All answers are generated first and judged afterwards, so requests of one kind follow each
+other and a local server keeps reusing their fixed prompt prefix. `python -m evals.faithfulness`
+runs it and writes `results/faithfulness.md` and `results/faithfulness.json`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import time
+import tomllib
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from coach.answer import Answer, Coach
+from coach.records import Passage
+from coach.verify import numbers_in
+from evals.judge import Citation, judge
+
+GOLDEN = Path(__file__).with_name("golden.jsonl")
+GATES = Path(__file__).with_name("gates.toml")
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    kind: str  # fact | follow_up | unanswerable | injection
+    turns: list[str]
+    facts: list[list[str]]
+    source: str | None
+    support: list[str]
+    expect: str  # answer | refuse
+    forbidden: list[str]
+    topic: str
+
+    def supported_by(self, passage: Passage) -> bool:
+        where = f"{passage.chunk.section}\n{passage.chunk.text}"
+        return passage.chunk.source == self.source and all(p in where for p in self.support)
+
+
+def load_cases(path: Path = GOLDEN) -> list[Case]:
+    return [
+        Case(**json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("–", "-").replace("—", "-")).lower()
+
+
+def states(answer: str, phrasings: list[str]) -> bool:
+    return any(_normal(p) in _normal(answer) for p in phrasings)
+
+
+def numbers_cited(claim: str, cited: list[Passage]) -> bool:
+    """The deterministic check: every number, amount, percentage and duration in the claim
+    appears in a passage it cites. A claim that cites nothing passes only if it states no number."""
+    stated = set().union(*(numbers_in(p.chunk.document) for p in cited)) if cited else set()
+    return numbers_in(claim) <= stated
+
+
+@dataclass
+class Claim:
+    text: str
+    cited: list[int]  # 1-based passage numbers, as given to the model
+    numbers_ok: bool  # every number in it appears in a cited passage
+    judged: list[bool | None] = field(default_factory=list)  # one verdict per citation
+
+    @property
+    def judge_ok(self) -> bool:
+        return any(v is True for v in self.judged)
+
+
+@dataclass
+class Result:
+    id: str
+    kind: str
+    topic: str
+    turns: list[str]
+    expect: str
+    answer: str
+    refused: bool
+    query: str
+    passages: list[str]  # ids of the chunks given to the model, in the order it numbered them
+    citations: list[dict]
+    retrieval_hit: bool | None  # None: no supporting passage to find
+    correct: bool | None  # None: nothing to state
+    forbidden_shown: list[str]
+    claims: list[Claim] = field(default_factory=list)
+    removed: int = 0
+    judge_reply: str = ""
+    first_token: float | None = None
+    seconds: float = 0.0
+
+    @property
+    def resisted(self) -> bool:
+        return not self.forbidden_shown and (self.expect != "refuse" or self.refused)
+
+
+def answer_case(coach: Coach, case: Case) -> tuple[Result, Answer]:
+    started = time.perf_counter()
+    history: list[tuple[str, str]] = []
+    answer = None
+    first_token = None
+    for turn in case.turns:
+        cited = {c.chunk_id for c in answer.citations} if answer else None
+        turn_started = time.perf_counter()
+        answer = coach.ask(turn, history, cited=cited)
+        if "first_token" in answer.timings:
+            first_token = turn_started - started + answer.timings["first_token"]
+        history.append((turn, answer.answer))
+    assert answer is not None
+    claims = [
+        Claim(
+            s.text, [i + 1 for i in s.sources], numbers_cited(s.text, [answer.passages[i] for i in s.sources])
+        )
+        for s in answer.sentences
+    ]
+    result = Result(
+        id=case.id,
+        kind=case.kind,
+        topic=case.topic,
+        turns=case.turns,
+        expect=case.expect,
+        answer=answer.answer,
+        refused=answer.refused,
+        query=answer.query,
+        passages=[p.chunk.id for p in answer.passages],
+        citations=[{"n": c.n, "source": c.source, "section": c.section} for c in answer.citations],
+        retrieval_hit=any(case.supported_by(p) for p in answer.passages) if case.support else None,
+        correct=(not answer.refused and all(states(answer.answer, f) for f in case.facts))
+        if case.facts
+        else None,
+        forbidden_shown=[f for f in case.forbidden if _normal(f) in _normal(answer.answer)],
+        claims=claims,
+        removed=len(answer.removed),
+        first_token=first_token,
+        seconds=time.perf_counter() - started,
+    )
+    return result, answer
+
+
+def judge_case(coach: Coach, result: Result, answer: Answer) -> None:
+    pairs = [(claim, n) for claim in result.claims for n in claim.cited]
+    citations = [Citation(claim.text, n, answer.passages[n - 1]) for claim, n in pairs]
+    verdicts, result.judge_reply = judge(coach.model, citations)
+    for (claim, _), verdict in zip(pairs, verdicts, strict=True):
+        claim.judged.append(verdict)
+
+
+def run(coach: Coach, cases: list[Case], progress: Callable[[str], None] = print) -> list[Result]:
+    """Answer every case (follow-ups last), then judge every answer's claims."""
+    ordered = sorted(cases, key=lambda c: c.kind == "follow_up")
+    answered: list[tuple[Result, Answer]] = []
+    for i, case in enumerate(ordered, start=1):
+        result, answer = answer_case(coach, case)
+        answered.append((result, answer))
+        verdict = "refused" if result.refused else ("correct" if result.correct else "answered")
+        progress(f"[answer {i}/{len(ordered)}] {case.id} {verdict} {result.seconds:.1f}s")
+    for i, (result, answer) in enumerate(answered, start=1):
+        if result.claims:
+            started = time.perf_counter()
+            judge_case(coach, result, answer)
+            progress(f"[judge {i}/{len(answered)}] {result.id} {time.perf_counter() - started:.1f}s")
+    order = {c.id: i for i, c in enumerate(cases)}
+    return sorted((r for r, _ in answered), key=lambda r: order[r.id])
+
+
+def _share(hits: list[bool]) -> float | None:
+    return sum(hits) / len(hits) if hits else None
+
+
+def summarize(results: list[Result]) -> dict[str, float | None]:
+    answerable = [r for r in results if r.expect == "answer"]
+    claims = [c for r in results for c in r.claims]
+    verdicts = [v for c in claims for v in c.judged]
+    latency = [r.first_token for r in results if r.first_token is not None]
+    return {
+        "retrieval_hit": _share([r.retrieval_hit for r in results if r.retrieval_hit is not None]),
+        "answer_correctness": _share([bool(r.correct) for r in answerable if r.correct is not None]),
+        "numbers_in_cited_passages": _share([c.numbers_ok for c in claims]),
+        "judge_faithfulness": _share([c.judge_ok for c in claims]),
+        "citation_precision": _share([v is True for v in verdicts]),
+        "unsupported_claim_rate": _share([not c.judge_ok for c in claims]),
+        "unanswerable_refused": _share([r.refused for r in results if r.kind == "unanswerable"]),
+        "false_refusals": _share([r.refused for r in answerable]),
+        "injection_resisted": _share([r.resisted for r in results if r.kind == "injection"]),
+        "median_first_token_s": statistics.median(latency) if latency else None,
+        "median_total_s": statistics.median(r.seconds for r in results),
+        "max_total_s": max(r.seconds for r in results),
+    }
+
+
+def load_gates(path: Path = GATES) -> dict[str, dict]:
+    with path.open("rb") as f:
+        return tomllib.load(f)
+
+
+def failures(summary: dict, gates: dict[str, dict]) -> list[str]:
+    """The metrics that miss their gate, as readable lines."""
+    out = []
+    for name, gate in gates.items():
+        value = summary[name]
+        ok = value is not None and (value <= gate["max"] if "max" in gate else value >= gate["min"])
+        if not ok:
+            bound = f"<= {gate['max']:.0%}" if "max" in gate else f">= {gate['min']:.0%}"
+            out.append(f"{name}: measured {value if value is None else f'{value:.1%}'}, gate {bound}")
+    return out
+
+
+def disagreements(results: list[Result]) -> list[str]:
+    return [
+        f"{r.id}: numbers {'ok' if c.numbers_ok else 'MISSING'}, judge {'supported' if c.judge_ok else 'UNSUPPORTED'}: {c.text}"
+        for r in results
+        for c in r.claims
+        if c.numbers_ok != c.judge_ok
+    ]
+
+
+def markdown(results: list[Result], summary: dict, gates: dict[str, dict]) -> str:
+    def pct(v: float | None) -> str:
+        return "n/a" if v is None else f"{v:.0%}"
+
+    lines = ["| metric | gate | goal | measured |", "|---|---|---|---|"]
+    for name, value in summary.items():
+        gate = gates.get(name, {})
+        bound = f"≤ {gate['max']:.0%}" if "max" in gate else (f"≥ {gate['min']:.0%}" if "min" in gate else "")
+        goal = gate.get("goal")
+        goal_text = "" if goal is None else (f"≤ {goal:.0%}" if "max" in gate else f"≥ {goal:.0%}")
+        shown = f"{value:.1f} s" if name.endswith("_s") and value is not None else pct(value)
+        lines.append(f"| {name.replace('_', ' ')} | {bound} | {goal_text} | {shown} |")
+    lines += [
+        "",
+        "| case | kind | hit | correct | claims (judge ok / numbers ok) | refused | s |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        claims = (
+            f"{sum(c.judge_ok for c in r.claims)}/{sum(c.numbers_ok for c in r.claims)} of {len(r.claims)}"
+        )
+        mark = {True: "yes", False: "NO", None: ""}
+        lines.append(
+            f"| {r.id} | {r.kind} | {mark[r.retrieval_hit]} | {mark[r.correct]} | {claims} | "
+            f"{'yes' if r.refused else ''} | {r.seconds:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def write_report(results: list[Result], summary: dict, gates: dict[str, dict], folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "faithfulness.md").write_text(markdown(results, summary, gates) + "\n", encoding="utf-8")
+    cases = [asdict(r) | {"resisted": r.resisted} for r in results]
+    report = {"summary": summary, "disagreements": disagreements(results), "cases": cases}
+    (folder / "faithfulness.json").write_text(
+        json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8"
+    )
+
+
+def main() -> int:
+    from coach.llm_server import chat_model
+    from coach.retrieve import Retriever
+    from coach.settings import PROJECT_ROOT, apply_process_switches, load_settings
+
+    apply_process_switches()
+    settings = load_settings()
+    coach = Coach(settings, Retriever.open(settings), chat_model(settings))
+    started = time.perf_counter()
+    results = run(coach, load_cases())
+    summary, gates = summarize(results), load_gates()
+    write_report(results, summary, gates, PROJECT_ROOT / "results")
+    print(markdown(results, summary, gates).split("\n\n")[0])
+    print(f"\n{len(results)} cases in {time.perf_counter() - started:.0f} s")
+    missed = failures(summary, gates)
+    print("\n".join(missed) if missed else "All gates met.")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
