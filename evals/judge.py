@@ -40,16 +40,22 @@ class Citation:
     passage: Passage
 
 
-def relevant_part(claim: str, text: str, most: int = 5) -> str:
-    """A long passage cut to the `most` lines or sentences that share the most words with the
-    claim, in their order: a small model compares a claim with a few sentences far better than
-    with a page. A passage of `most` parts or fewer is shown whole."""
-    parts = [p.strip() for p in PART_END.split(text) if p.strip()]
-    if len(parts) <= most:
+def relevant_part(claim: str, text: str, budget: int = 360) -> str:
+    """A long passage cut to its lines and sentences that share the most words with the claim,
+    nearest first, as many as fit in `budget` characters (at least one): a small model compares a
+    claim with a few sentences far better than with a page, copies less of it, and mostly quotes
+    the first line it is shown."""
+    if len(text) <= budget:
         return text
+    parts = [p.strip() for p in PART_END.split(text) if p.strip()]
     words = set(tokenize(claim))
-    best = sorted(range(len(parts)), key=lambda i: (-len(words.intersection(tokenize(parts[i]))), i))[:most]
-    return "\n".join(parts[i] for i in sorted(best))
+    ranked = sorted(range(len(parts)), key=lambda i: (-len(words.intersection(tokenize(parts[i]))), i))
+    kept, size = [ranked[0]], len(parts[ranked[0]])
+    for i in ranked[1:]:
+        if size + len(parts[i]) <= budget:
+            kept.append(i)
+            size += len(parts[i])
+    return "\n".join(parts[i] for i in kept)
 
 
 def judge_messages(citations: list[Citation]) -> list[dict[str, str]]:
@@ -86,5 +92,5 @@ def judge(model: ChatModel, citations: list[Citation]) -> tuple[list[bool | None
     """Verdicts for each citation, and the judge's raw reply."""
     if not citations:
         return [], ""
-    reply = complete(model, judge_messages(citations), max_tokens=100 * len(citations) + 4)
+    reply = complete(model, judge_messages(citations), max_tokens=160 * len(citations) + 4)
     return parse_verdicts(reply, len(citations)), reply
