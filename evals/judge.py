@@ -50,6 +50,9 @@ def relevant_part(claim: str, text: str, budget: int = 360) -> str:
     parts = [p.strip() for p in PART_END.split(text) if p.strip()]
     words = set(tokenize(claim))
     ranked = sorted(range(len(parts)), key=lambda i: (-len(words.intersection(tokenize(parts[i]))), i))
+    # A short opening ("No.", "Not necessarily.", "Priority: Critical · 8 weeks") frames the rest.
+    if len(parts[0]) <= 40:
+        ranked = [0] + [i for i in ranked if i != 0]
     kept, size = [ranked[0]], len(parts[ranked[0]])
     for i in ranked[1:]:
         if size + len(parts[i]) <= budget:
