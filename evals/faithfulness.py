@@ -119,7 +119,7 @@ def answer_case(coach: Coach, case: Case) -> tuple[Result, Answer]:
     answer = None
     first_token = None
     for turn in case.turns:
-        cited = {c.chunk_id for c in answer.citations} if answer else None
+        cited = answer.cited_ids if answer else None
         turn_started = time.perf_counter()
         answer = coach.ask(turn, history, cited=cited)
         if "first_token" in answer.timings:
