@@ -40,7 +40,9 @@ GATES = Path(__file__).with_name("gates.toml")
 @dataclass(frozen=True)
 class Case:
     id: str
-    kind: str  # fact | follow_up | unanswerable | injection
+    split: str  # dev: tuned on | test: held out, looked at only as totals
+    kind: str  # fact | follow_up | partial | ambiguous | unanswerable | language | injection
+    shape: str  # how it is worded: lead_in, command, self_description, short_form, typo, ...
     turns: list[str]
     facts: list[list[str]]
     source: str | None
@@ -48,6 +50,7 @@ class Case:
     expect: str  # answer | refuse
     forbidden: list[str]
     topic: str
+    not_covered: list[str]  # what the answer's not-covered note must name
 
     def supported_by(self, passage: Passage) -> bool:
         where = f"{passage.chunk.section}\n{passage.chunk.text}"
