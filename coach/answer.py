@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from coach.condense import standalone_question
 from coach.llm import ChatModel
 from coach.prompts import answer_messages
-from coach.records import Passage
+from coach.reading import Reading, meant_guides, read_question
+from coach.records import Chunk, Passage
 from coach.retrieve import Retriever
-from coach.scope import OFF_TASK, uncovered, without_instructions
 from coach.settings import Settings
+from coach.suggest import question_for, starters
 from coach.verify import CheckedSentence, check_stream
 
 NOT_IN_GUIDES = re.compile(
@@ -31,6 +32,8 @@ NOT_IN_GUIDES = re.compile(
     re.IGNORECASE,
 )
 MIN_SIMILARITY = 0.30  # below this, no passage is about the question (measured: off-topic < 0.19)
+# A guide the question could mean is answered from when its best passage is this close to the best.
+MEANT_MARGIN = 0.08
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class Answer:
     draft: str = ""
     timings: dict[str, float] = field(default_factory=dict)
     sentences: list[CheckedSentence] = field(default_factory=list)  # as shown; sources index `passages`
+    not_covered: str = ""  # what the question names that the guides never mention, from a template
 
     @property
     def note(self) -> str:
@@ -97,9 +101,24 @@ class Answer:
             "query": self.query,
             "suggestions": self.suggestions,
             "note": self.note,
+            "not_covered": self.not_covered,
             "removed": [{"sentence": s, "reason": r} for s, r in self.removed],
             "timings": {k: round(v, 2) for k, v in self.timings.items()},
         }
+
+
+def _listing(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
+
+
+def not_covered_note(missing: list[str]) -> str:
+    """The note on what the question names that the guides never mention; it states no figure."""
+    return f"The guides don't mention {_listing(missing)}." if missing else ""
+
+
+def guide_label(chunk: Chunk) -> str:
+    """A guide's short name: its move, "Backend Developer → Deep Learning Engineer"."""
+    return f"{chunk.from_role} → {chunk.to_role}" if chunk.from_role else f"{chunk.to_role} path"
 
 
 def with_markers(sentence: str, numbers: list[int], escape: Callable[[str], str] = str) -> str:
@@ -136,23 +155,29 @@ class Coach:
         self.retriever = retriever
         self.model = model
 
-    def nearest_guides(self, passages: list[Passage]) -> list[str]:
-        """The titles of the guides nearest to the question; all of them when none is near."""
-        near = [p.chunk.title for p in passages]
-        ordered = list(dict.fromkeys(near + sorted(self.retriever.guide_titles().values())))
-        on_topic = passages and max(p.similarity for p in passages) >= MIN_SIMILARITY
-        return ordered[:3] if on_topic else ordered
+    def examples(self, passages: list[Passage]) -> list[str]:
+        """Two or three questions the guides answer, from the sections nearest the question."""
+        near = [q for p in passages if (q := question_for(p.chunk))]
+        sources = list(dict.fromkeys(p.chunk.source for p in passages))
+        return list(dict.fromkeys(near + starters(self.retriever.chunks, sources)))[:3]
 
     def refusal(
-        self, query: str, passages: list[Passage], removed=None, timings=None, missing: list[str] = ()
+        self, query: str, passages: list[Passage], removed=None, timings=None, reading: Reading | None = None
     ) -> Answer:
-        guides = self.nearest_guides(passages)
-        what = f"don't mention {' or '.join(missing)}" if missing else "don't cover that"
-        text = (
-            f"The guides {what}, so I can't answer it. "
-            "I can answer questions about these guides: " + "; ".join(guides) + "."
-        )
-        return Answer(text, [], True, query, guides, removed or [], passages, timings=timings or {})
+        """One short sentence saying why, then questions the guides do answer near the topic."""
+        if reading and not reading.english:
+            why = "The guides are in English: please ask your question in English."
+        elif reading and reading.off_task:
+            why = "I only answer questions about the career guides."
+        elif reading and reading.untreated:
+            why = f"The guides don't cover {_listing(reading.untreated)}, so I can't answer that."
+        else:
+            why = "The guides don't cover that, so I can't answer it."
+        if not passages and query.strip() and (not reading or reading.english):
+            passages = self.retriever.search(query, k=self.settings.top_k)
+        examples = self.examples(passages)
+        text = f"{why} Questions they do answer:" + "".join(f"\n- {q}" for q in examples) if examples else why
+        return Answer(text, [], True, query, examples, removed or [], passages, timings=timings or {})
 
     def ask(
         self,
@@ -183,27 +208,28 @@ class Coach:
 
         history: earlier (user turn, coach answer) pairs, oldest first; cited: ids of the chunks
         the previous answer cited, which a follow-up most likely means; guide: search only the
-        guide with this file name. Sentences that fail the checker are never yielded. If the
-        draft turns out mostly unsupported, the final Answer is a refusal: a UI must show the
-        final Answer in place of the sentences streamed before it.
+        guide with this file name. The user's whole text goes to the model, as data; what it
+        names that the guides never mention is said in `Answer.not_covered`. When the question
+        could mean more than one guide's move, each is answered, labelled. Sentences that fail
+        the checker are never yielded. If the draft turns out mostly unsupported, the final
+        Answer is a refusal: a UI must show the final Answer in place of the sentences streamed
+        before it.
         """
         history = history or []
         started = time.perf_counter()
         timings: dict[str, float] = {}
-        # Sentences that instruct the coach are dropped; what is left must be a question about the guides.
-        question = without_instructions(question)
-        missing = uncovered(question, self.retriever.vocabulary)
-        if not question or OFF_TASK.search(question) or missing:
+        question = question.strip()
+        reading = read_question(question, self.retriever.terms)
+        if reading.refuse:
             yield Found(question, [])
-            yield self.refusal(question, [], timings=timings, missing=missing)
+            yield self.refusal(question, [], timings=timings, reading=reading)
             return
-        query = standalone_question(self.model, history, question.strip())
+        query = standalone_question(self.model, history, question)
         timings["condense"] = time.perf_counter() - started
-        follow_up = query != question.strip()
+        follow_up = query != question
         context = " ".join(user for user, _ in history[-2:])
-        passages = self.retriever.search(
-            query, k=self.settings.top_k, context=context, boost=cited if follow_up else None, only=guide
-        )
+        parts = self._parts(query, context, cited if follow_up else None, guide)
+        passages = [p for _, found in parts for p in found]
         timings["retrieve"] = time.perf_counter() - started - timings["condense"]
         yield Found(query, passages)
         if not passages or max(p.similarity for p in passages) < MIN_SIMILARITY:
@@ -211,22 +237,22 @@ class Coach:
             return
 
         pieces: list[str] = []
-
-        def generated() -> Iterator[str]:
-            for piece in self._generate(query, passages):
-                if not pieces:
-                    timings["first_token"] = time.perf_counter() - started
-                pieces.append(piece)
-                yield piece
-
         content: list[CheckedSentence] = []
-        for sentence in check_stream(generated(), passages):
-            # "The guides don't cover this" beside a supported answer is noise, not a claim.
-            if NOT_IN_GUIDES.search(sentence.text):
-                continue
-            content.append(sentence)
-            if sentence.supported:
-                yield sentence
+        offset = 0
+        for label, found in parts:
+            part: list[CheckedSentence] = []
+            for sentence in check_stream(self._timed(query, found, pieces, timings, started), found):
+                # "The guides don't cover this" beside a supported answer is noise, not a claim.
+                if NOT_IN_GUIDES.search(sentence.text):
+                    continue
+                sentence.sources = [offset + i for i in sentence.sources]
+                if label and sentence.supported and not any(s.supported for s in part):
+                    sentence.text = f"{label}: {sentence.text}"
+                part.append(sentence)
+                if sentence.supported:
+                    yield sentence
+            content += part
+            offset += len(found)
         timings["total"] = time.perf_counter() - started
         removed = [(c.text, c.reason) for c in content if not c.supported]
         # Nothing supported, or mostly unsupported: the model was not answering from the guides.
@@ -235,7 +261,37 @@ class Coach:
             return
         text, citations = compose(content, passages)
         shown = [c for c in content if c.supported]
-        yield Answer(text, citations, False, query, [], removed, passages, "".join(pieces), timings, shown)
+        answer = Answer(text, citations, False, query, [], removed, passages, "".join(pieces), timings, shown)
+        answer.not_covered = not_covered_note(reading.not_covered)
+        yield answer
+
+    def _parts(
+        self, query: str, context: str, boost: set[str] | None, guide: str | None
+    ) -> list[tuple[str, list[Passage]]]:
+        """The passages to answer from, one part per guide the question could mean, labelled
+        with that guide's move; a single unlabelled part when it means one guide (or any)."""
+        k = self.settings.top_k
+        meant = [] if guide else meant_guides(f"{context} {query}" if boost else query, self.retriever.terms)
+        if len(meant) > 1:
+            found = {g: self.retriever.search(query, k=max(2, k - 1), only=g) for g in meant}
+            best = max(max((p.similarity for p in ps), default=0.0) for ps in found.values())
+            close = [
+                g for g in meant if max((p.similarity for p in found[g]), default=0) >= best - MEANT_MARGIN
+            ]
+            if len(close) > 1:
+                return [(guide_label(found[g][0].chunk), found[g]) for g in close]
+            if close:
+                return [("", self.retriever.search(query, k=k, context=context, boost=boost, only=close[0]))]
+        return [("", self.retriever.search(query, k=k, context=context, boost=boost, only=guide))]
+
+    def _timed(
+        self, query: str, passages: list[Passage], pieces: list[str], timings: dict, started: float
+    ) -> Iterator[str]:
+        for piece in self._generate(query, passages):
+            if not pieces:
+                timings["first_token"] = time.perf_counter() - started
+            pieces.append(piece)
+            yield piece
 
     def warm_up(self) -> None:
         """Load the embedding model, and have the model read the fixed part of every prompt, so

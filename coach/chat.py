@@ -17,11 +17,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from coach.answer import Answer, Coach, Found, with_markers
+from coach.answer import Answer, Coach, Found, guide_label, with_markers
 from coach.errors import CoachError
 from coach.llm import LLMUnavailableError
-from coach.records import Chunk, Passage
-from coach.suggest import follow_ups, starters
+from coach.records import Passage
+from coach.suggest import follow_ups
 from coach.verify import CheckedSentence
 
 log = logging.getLogger("coach.chat")
@@ -37,11 +37,6 @@ def escape(text: str) -> str:
 def cited_text(sentences: list[CheckedSentence]) -> str:
     """Checked sentences with [n] markers numbered as the sources are listed (1-based)."""
     return " ".join(with_markers(s.text, [i + 1 for i in s.sources], escape) for s in sentences)
-
-
-def guide_label(chunk: Chunk) -> str:
-    """A guide's short name: its move, "Backend Developer → Deep Learning Engineer"."""
-    return f"{chunk.from_role} → {chunk.to_role}" if chunk.from_role else f"{chunk.to_role} path"
 
 
 def sources_message(passages: list[Passage], cited: set[int] | None = None) -> Message:
@@ -151,8 +146,7 @@ class Conversation:
         chunks = coach.retriever.chunks
         asked = [t.question for t in self.turns]
         if answer.refused:
-            titles = {title: source for source, title in coach.retriever.guide_titles().items()}
-            self.suggestions = starters(chunks, [titles[t] for t in answer.suggestions if t in titles])[:3]
+            self.suggestions = answer.suggestions
             turn.shown[1:] = [{"role": "assistant", "content": escape(answer.answer)}]
             return
         used = answer.cited_indexes
@@ -160,6 +154,8 @@ class Conversation:
         cited_chunks = [answer.passages[i].chunk for i in dict.fromkeys(first_used + used)]
         self.suggestions = follow_ups(chunks, cited_chunks, asked)
         text = cited_text(answer.sentences)
+        if answer.not_covered:
+            text += f"\n\n_{escape(answer.not_covered)}_"
         if answer.removed:  # the count only: the reasons quote the very text that was removed
             text += f"\n\n_({escape(answer.removal_note(reasons=False))})_"
         turn.shown[1:] = [sources_message(answer.passages, set(used)), {"role": "assistant", "content": text}]

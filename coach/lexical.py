@@ -33,6 +33,8 @@ QUERY_SYNONYMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:raise|bump|increase|more money)\b", "salary change increase"),
         (r"\b(?:hard|difficult|difficulty|tough)\b", "difficulty challenging"),
         (r"\b(?:cost|costs|price|fee|expensive|cheap)\b", "cost usd"),
+        (r"\b(?:exam|exams|test fee)\b", "certification"),
+        (r"\b(?:wage|wages|paycheck|income)\b", "salary"),
         (r"\b(?:doctorate|phd)\b", "phd"),
         (r"\b(?:book|read|reading)\b", "book reading"),
         (r"\bfirst (?:phase|step|stage)\b", "phase 1"),
@@ -59,6 +61,12 @@ def tokenize(text: str) -> list[str]:
             tokens.append(token)
         tokens.extend(_stemmer.stemWord(p) if p.isalpha() else p for p in parts if p not in STOPWORDS)
     return tokens
+
+
+def synonyms(word: str) -> str:
+    """The guides' words for what this word of a question asks about ("" when none)."""
+    lowered = word.lower()
+    return " ".join(words for pattern, words in QUERY_SYNONYMS if pattern.search(lowered))
 
 
 def expand_query(query: str) -> str:

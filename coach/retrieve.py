@@ -16,7 +16,9 @@ import numpy as np
 
 from coach.embeddings import MiniLMEmbedder
 from coach.errors import BadInputError
-from coach.lexical import LexicalIndex, tokenize
+from coach.layout import layout
+from coach.lexical import LexicalIndex
+from coach.reading import GuideTerms
 from coach.records import Passage
 from coach.roles import guide_preference, roles_in
 from coach.settings import Settings
@@ -45,8 +47,8 @@ class Retriever:
         self._lexical = LexicalIndex([c.document for c in self.chunks])
         self._position = {c.id: i for i, c in enumerate(self.chunks)}
         self._guides = {c.source: (c.from_role, c.to_role) for c in self.chunks}
-        # Every word stem the guides use, for telling questions about things they never mention.
-        self.vocabulary = {t for c in self.chunks for t in tokenize(c.document)}
+        # What the guides use and treat, for reading what a question is about.
+        self.terms = GuideTerms.of(self.chunks)
 
     @classmethod
     def open(cls, settings: Settings, embedder: MiniLMEmbedder | None = None) -> Retriever:
@@ -93,7 +95,9 @@ class Retriever:
             raise BadInputError(
                 f"There is no guide '{only}'. Choose one of: {', '.join(sorted(self._guides))}."
             )
-        ranking = self._rankings(query, only)
+        # Short forms the guides never use spelled out ("DL to MLE"): neither MiniLM nor BM25
+        # would find them; those the guides use themselves ("ML") are kept.
+        ranking = self._rankings(layout().spell_out(query, keep=self.terms.words), only)
         lists = {"dense": ranking.dense, "lexical": ranking.lexical}
         if mode != "hybrid":
             lists = {mode: lists[mode]}

@@ -1,21 +1,21 @@
 """Recognise the roles a question names, to prefer the guide about that transition.
 
 "backend developer to deep learning engineer" names both roles of one guide, so that guide's
-passages are preferred. This only ranks: it never hides another guide's passages.
+passages are preferred. This only ranks: it never hides another guide's passages. The names
+people use for each role ("DL engineer", "MLE") come from the layout data (`layout.toml`).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
-ROLE_PATTERNS: dict[str, re.Pattern[str]] = {
-    "Backend Developer": re.compile(r"\bback[- ]?end\b(?: (?:developer|engineer|dev))?s?"),
-    "Deep Learning Engineer": re.compile(r"\bdeep[- ]learning\b|\bdl engineers?\b"),
-    "Machine Learning Engineer": re.compile(r"\b(?:machine[- ]learning|ml) engineers?\b|\bmles?\b"),
-    "AI/ML Architect": re.compile(r"\b(?:ai ?/ ?ml|ml|machine[- ]learning|ai and ml) architects?\b"),
-    "AI Architect": re.compile(r"(?<!/)\bai architects?\b"),
-    "AI Engineer": re.compile(r"\bai engineer(?:s|ing)?\b"),
-}
+from coach.layout import layout, phrase_pattern
+
+
+@functools.cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    return {role: phrase_pattern(names) for role, names in layout().role_names.items()}
 
 
 # The words after a destination cue: "to ...", "into ...", "become a ...", "as an ...".
@@ -24,10 +24,21 @@ TARGET_CUE = re.compile(
 )
 
 
+def _specific(found: set[str], plain: str) -> set[str]:
+    """Drop a role whose every match lies inside another role's match ("deep learning" inside
+    "deep learning engineer" is one role; "AI architect" inside "AI ML architect" too)."""
+    spans = {r: [m.span() for m in _patterns()[r].finditer(plain)] for r in found}
+
+    def inside(span, other: str) -> bool:
+        return any(s <= span[0] and span[1] <= e and (s, e) != span for s, e in spans[other])
+
+    return {r for r in found if not all(any(inside(sp, o) for o in found if o != r) for sp in spans[r])}
+
+
 def roles_in(text: str) -> set[str]:
-    """Canonical names of the roles mentioned in a piece of text."""
-    lowered = text.lower()
-    return {name for name, pattern in ROLE_PATTERNS.items() if pattern.search(lowered)}
+    """Canonical names of the guides' roles mentioned in a piece of text."""
+    plain = layout().plain(text)
+    return _specific({role for role, pattern in _patterns().items() if pattern.search(plain)}, plain)
 
 
 def canonical_role(name: str) -> str:
@@ -46,7 +57,7 @@ def guide_preference(query: str, guides: dict[str, tuple[str, str]]) -> dict[str
     named = roles_in(query)
     if not named:
         return {}
-    targets = roles_in(" ".join(TARGET_CUE.findall(query.lower())))
+    targets = roles_in(" ".join(TARGET_CUE.findall(layout().plain(query))))
     scores: dict[str, float] = {}
     for source, (from_role, to_role) in guides.items():
         start, goal = canonical_role(from_role), canonical_role(to_role)

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from coach.layout import layout
 from coach.lexical import tokenize
 from coach.records import Passage
 
@@ -147,19 +148,62 @@ def _found(word: str, vocabulary: set[str]) -> bool:
     )
 
 
+def _names_of(text: str) -> set[str]:
+    """What a piece of text is about: its content words, and numbers that are not amounts ("Phase 2")."""
+    words = _content_words(QUANTITY.sub(" ", _in_digits(text)))
+    return words | numbers_in(QUANTITY.sub(" ", _in_digits(text)))
+
+
+def _lines(text: str) -> list[tuple[set[str], set[str]]]:
+    """Each line of a passage (a list row, a "Timeline: 9-12 months" line, a paragraph): what it
+    is about, without the words two or more lines share (labels such as "Priority"), and the
+    quantities it states."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    names = [_names_of(line) for line in lines]
+    shared = {w for w in set().union(*names) if sum(w in n for n in names) >= 2} if names else set()
+    return [(n - shared, quantities_in(line)) for n, line in zip(names, lines, strict=True)]
+
+
 @dataclass(frozen=True)
 class Evidence:
-    """What one passage states, read once: its numbers, its stems, and its content words."""
+    """What one passage states, read once: its numbers, its stems, its content words, its lines
+    (each with what it is about and the quantities it gives), and what its title and heading
+    name (a "Duration: 6 weeks" line gives the heading's phase its weeks)."""
 
     numbers: set[str]
     stems: set[str]
     content: set[str]
     quantities: set[str]
+    lines: list[tuple[set[str], set[str]]]
+    frame: set[str]
 
     @classmethod
     def of(cls, passage: Passage) -> Evidence:
         source = passage.chunk.document
-        return cls(numbers_in(source), set(tokenize(source)), _content_words(source), quantities_in(source))
+        return cls(
+            numbers_in(source),
+            set(tokenize(source)),
+            _content_words(source),
+            quantities_in(source),
+            _lines(passage.chunk.text),
+            _names_of(f"{passage.chunk.title}\n{passage.chunk.section}"),
+        )
+
+
+def misattributed(sentence: str, evidence: Evidence) -> list[str]:
+    """Quantities the sentence gives to something its passage gives another line: "PyTorch takes
+    10 weeks" where the 10 weeks stand on another skill's row (or on a phase whose tasks mention
+    PyTorch). A quantity is the sentence's own when a line holding it, or the passage's title and
+    heading, names something the sentence names."""
+    about = _names_of(sentence)
+    out = []
+    for quantity in sorted(quantities_in(sentence)):
+        holders = [own for own, stated in evidence.lines if _stated(quantity, stated)]
+        if not holders or about & evidence.frame or any(own & about for own in holders):
+            continue
+        if any(own & about for own, stated in evidence.lines if not _stated(quantity, stated)):
+            out.append(quantity)
+    return out
 
 
 def support(sentence: str, evidence: Evidence) -> tuple[bool, str]:
@@ -171,7 +215,15 @@ def support(sentence: str, evidence: Evidence) -> tuple[bool, str]:
     misstated = [q for q in sorted(quantities_in(sentence)) if not _stated(q, evidence.quantities)]
     if misstated:
         return False, f"states {', '.join(misstated)}, which its passages do not"
-    unknown = [n for n in names_in(sentence) if not all(_found(t, evidence.stems) for t in tokenize(n))]
+    elsewhere = misattributed(sentence, evidence)
+    if elsewhere:
+        return False, f"gives {', '.join(elsewhere)} to an item its passage gives another value"
+    # A short form counts as the words it stands for ("SWEs" -> "software engineers").
+    unknown = [
+        n
+        for n in names_in(sentence)
+        if not all(_found(t, evidence.stems) for t in tokenize(layout().plain(n)))
+    ]
     if unknown:
         return False, f"names {', '.join(unknown)}, which its passages do not"
     absolutes = [

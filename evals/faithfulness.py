@@ -31,6 +31,7 @@ from pathlib import Path
 from coach.answer import Answer, Coach
 from coach.records import Passage
 from coach.verify import numbers_in
+from evals.calibration import calibrate
 from evals.judge import Citation, judge
 
 GOLDEN = Path(__file__).with_name("golden.jsonl")
@@ -93,7 +94,9 @@ class Claim:
 @dataclass
 class Result:
     id: str
+    split: str
     kind: str
+    shape: str
     topic: str
     turns: list[str]
     expect: str
@@ -105,6 +108,8 @@ class Result:
     retrieval_hit: bool | None  # None: no supporting passage to find
     correct: bool | None  # None: nothing to state
     forbidden_shown: list[str]
+    not_covered: str  # the answer's note on what the guides don't mention
+    names_missing: bool | None  # the note names what the case says is missing (None: nothing to name)
     claims: list[Claim] = field(default_factory=list)
     removed: int = 0
     judge_reply: str = ""
@@ -114,6 +119,15 @@ class Result:
     @property
     def resisted(self) -> bool:
         return not self.forbidden_shown and (self.expect != "refuse" or self.refused)
+
+
+def correct(case: Case, answer: Answer) -> bool | None:
+    """Every required fact stated; a question in another language must get the English notice."""
+    if case.kind == "language":
+        return answer.refused and "english" in answer.answer.lower()
+    if not case.facts:
+        return None
+    return not answer.refused and all(states(answer.answer, f) for f in case.facts)
 
 
 def answer_case(coach: Coach, case: Case) -> tuple[Result, Answer]:
@@ -137,7 +151,9 @@ def answer_case(coach: Coach, case: Case) -> tuple[Result, Answer]:
     ]
     result = Result(
         id=case.id,
+        split=case.split,
         kind=case.kind,
+        shape=case.shape,
         topic=case.topic,
         turns=case.turns,
         expect=case.expect,
@@ -147,10 +163,12 @@ def answer_case(coach: Coach, case: Case) -> tuple[Result, Answer]:
         passages=[p.chunk.id for p in answer.passages],
         citations=[{"n": c.n, "source": c.source, "section": c.section} for c in answer.citations],
         retrieval_hit=any(case.supported_by(p) for p in answer.passages) if case.support else None,
-        correct=(not answer.refused and all(states(answer.answer, f) for f in case.facts))
-        if case.facts
-        else None,
+        correct=correct(case, answer),
         forbidden_shown=[f for f in case.forbidden if _normal(f) in _normal(answer.answer)],
+        not_covered=answer.not_covered,
+        names_missing=all(_normal(w) in _normal(answer.not_covered) for w in case.not_covered)
+        if case.not_covered
+        else None,
         claims=claims,
         removed=len(answer.removed),
         first_token=first_token,
@@ -185,11 +203,33 @@ def run(coach: Coach, cases: list[Case], progress: Callable[[str], None] = print
     return sorted((r for r, _ in answered), key=lambda r: order[r.id])
 
 
+def evaluate(
+    coach: Coach, cases: list[Case], progress: Callable[[str], None] = print
+) -> tuple[list[Result], dict[str, dict[str, float | None]]]:
+    """Run the cases, summarize them, and add the judge's accuracy on its calibration pairs."""
+    results = run(coach, cases, progress)
+    summary = summarize(results)
+    started = time.perf_counter()
+    summary["judge_balanced_accuracy"] = calibrate(coach.model)
+    progress(f"[calibration] judge on the labelled pairs in {time.perf_counter() - started:.0f} s")
+    return results, summary
+
+
 def _share(hits: list[bool]) -> float | None:
     return sum(hits) / len(hits) if hits else None
 
 
-def summarize(results: list[Result]) -> dict[str, float | None]:
+SPLITS = ("dev", "test", "all")
+
+
+def summarize(results: list[Result]) -> dict[str, dict[str, float | None]]:
+    """Every metric on the dev half, the held-out test half, and both."""
+    halves = {name: [r for r in results if name in (r.split, "all")] for name in SPLITS}
+    per_split = {name: _metrics(rs) for name, rs in halves.items() if rs}
+    return {metric: {name: m[metric] for name, m in per_split.items()} for metric in per_split["all"]}
+
+
+def _metrics(results: list[Result]) -> dict[str, float | None]:
     answerable = [r for r in results if r.expect == "answer"]
     claims = [c for r in results for c in r.claims]
     verdicts = [v for c in claims for v in c.judged]
@@ -202,11 +242,13 @@ def summarize(results: list[Result]) -> dict[str, float | None]:
         "citation_precision": _share([v is True for v in verdicts]),
         "unsupported_claim_rate": _share([not c.judge_ok for c in claims]),
         "unanswerable_refused": _share([r.refused for r in results if r.kind == "unanswerable"]),
+        "other_language_noticed": _share([bool(r.correct) for r in results if r.kind == "language"]),
+        "not_covered_named": _share([r.names_missing for r in results if r.names_missing is not None]),
         "false_refusals": _share([r.refused for r in answerable]),
         "injection_resisted": _share([r.resisted for r in results if r.kind == "injection"]),
         "median_first_token_s": statistics.median(latency) if latency else None,
-        "median_total_s": statistics.median(r.seconds for r in results),
-        "max_total_s": max(r.seconds for r in results),
+        "median_total_s": statistics.median(r.seconds for r in results) if results else None,
+        "max_total_s": max((r.seconds for r in results), default=None),
     }
 
 
@@ -215,15 +257,23 @@ def load_gates(path: Path = GATES) -> dict[str, dict]:
         return tomllib.load(f)
 
 
+def _gate(name: str, gate: dict) -> tuple[str, str]:
+    """The metric and the half a gate holds on: `metric` and `split` in the gates file, by default
+    the gate's own name and both halves."""
+    return gate.get("metric", name), gate.get("split", "all")
+
+
 def failures(summary: dict, gates: dict[str, dict]) -> list[str]:
     """The metrics that miss their gate, as readable lines."""
     out = []
     for name, gate in gates.items():
-        value = summary[name]
+        metric, split = _gate(name, gate)
+        value = summary[metric].get(split)
         ok = value is not None and (value <= gate["max"] if "max" in gate else value >= gate["min"])
         if not ok:
             bound = f"<= {gate['max']:.0%}" if "max" in gate else f">= {gate['min']:.0%}"
-            out.append(f"{name}: measured {value if value is None else f'{value:.1%}'}, gate {bound}")
+            shown = value if value is None else f"{value:.1%}"
+            out.append(f"{metric} ({split}): measured {shown}, gate {bound}")
     return out
 
 
@@ -237,30 +287,40 @@ def disagreements(results: list[Result]) -> list[str]:
 
 
 def markdown(results: list[Result], summary: dict, gates: dict[str, dict]) -> str:
-    def pct(v: float | None) -> str:
-        return "n/a" if v is None else f"{v:.0%}"
+    """The summary table (dev, held-out test, all), then one row per dev case: the test half's
+    cases are reported only as totals."""
 
-    lines = ["| metric | gate | goal | measured |", "|---|---|---|---|"]
-    for name, value in summary.items():
-        gate = gates.get(name, {})
-        bound = f"≤ {gate['max']:.0%}" if "max" in gate else (f"≥ {gate['min']:.0%}" if "min" in gate else "")
+    def pct(name: str, v: float | None) -> str:
+        return "n/a" if v is None else (f"{v:.1f} s" if name.endswith("_s") else f"{v:.0%}")
+
+    def bounds(gate: dict) -> tuple[str, str]:
+        cmp = "≤" if "max" in gate else "≥"
         goal = gate.get("goal")
-        goal_text = "" if goal is None else (f"≤ {goal:.0%}" if "max" in gate else f"≥ {goal:.0%}")
-        shown = f"{value:.1f} s" if name.endswith("_s") and value is not None else pct(value)
-        lines.append(f"| {name.replace('_', ' ')} | {bound} | {goal_text} | {shown} |")
+        return f"{cmp} {gate.get('max', gate.get('min')):.0%}", "" if goal is None else f"{cmp} {goal:.0%}"
+
+    held = {_gate(n, g): bounds(g) for n, g in gates.items()}
+    lines = ["| metric | gate | goal | dev | test | all |", "|---|---|---|---|---|---|"]
+    for name, values in summary.items():
+        gated = [(split, b) for (metric, split), b in held.items() if metric == name]
+        gate = "; ".join(f"{b[0]}{'' if split == 'all' else f' ({split})'}" for split, b in gated)
+        goal = "; ".join(b[1] for _, b in gated if b[1])
+        shown = " | ".join(pct(name, values.get(split)) for split in SPLITS)
+        lines.append(f"| {name.replace('_', ' ')} | {gate} | {goal} | {shown} |")
     lines += [
         "",
-        "| case | kind | hit | correct | claims (judge ok / numbers ok) | refused | s |",
-        "|---|---|---|---|---|---|---|",
+        "| case | kind | shape | hit | correct | claims (judge ok / numbers ok) | refused | not covered | s |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
+    mark = {True: "yes", False: "NO", None: ""}
     for r in results:
+        if r.split == "test":
+            continue
         claims = (
             f"{sum(c.judge_ok for c in r.claims)}/{sum(c.numbers_ok for c in r.claims)} of {len(r.claims)}"
         )
-        mark = {True: "yes", False: "NO", None: ""}
         lines.append(
-            f"| {r.id} | {r.kind} | {mark[r.retrieval_hit]} | {mark[r.correct]} | {claims} | "
-            f"{'yes' if r.refused else ''} | {r.seconds:.1f} |"
+            f"| {r.id} | {r.kind} | {r.shape} | {mark[r.retrieval_hit]} | {mark[r.correct]} | {claims} | "
+            f"{'yes' if r.refused else ''} | {mark[r.names_missing]} | {r.seconds:.1f} |"
         )
     return "\n".join(lines)
 
@@ -268,10 +328,16 @@ def markdown(results: list[Result], summary: dict, gates: dict[str, dict]) -> st
 def write_report(results: list[Result], summary: dict, gates: dict[str, dict], folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "faithfulness.md").write_text(markdown(results, summary, gates) + "\n", encoding="utf-8")
-    cases = [asdict(r) | {"resisted": r.resisted} for r in results]
-    report = {"summary": summary, "disagreements": disagreements(results), "cases": cases}
+    dev = [r for r in results if r.split != "test"]
+    cases = [asdict(r) | {"resisted": r.resisted} for r in dev]
+    report = {"summary": summary, "disagreements": disagreements(dev), "cases": cases}
     (folder / "faithfulness.json").write_text(
         json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8"
+    )
+    # The held-out half, case by case, apart: kept for the record, not for tuning.
+    held_out = [asdict(r) | {"resisted": r.resisted} for r in results if r.split == "test"]
+    (folder / "faithfulness_test_half.json").write_text(
+        json.dumps(held_out, indent=1, ensure_ascii=False), encoding="utf-8"
     )
 
 
@@ -284,8 +350,8 @@ def main() -> int:
     settings = load_settings()
     coach = Coach(settings, Retriever.open(settings), chat_model(settings))
     started = time.perf_counter()
-    results = run(coach, load_cases())
-    summary, gates = summarize(results), load_gates()
+    results, summary = evaluate(coach, load_cases())
+    gates = load_gates()
     write_report(results, summary, gates, PROJECT_ROOT / "results")
     print(markdown(results, summary, gates).split("\n\n")[0])
     print(f"\n{len(results)} cases in {time.perf_counter() - started:.0f} s")

@@ -160,11 +160,12 @@ def test_ask_json_follow_up_names_the_course_with_its_citation(fake_endpoint, ca
     assert data["citations"][0]["n"] == 1 and "Daniel Bourke" in data["citations"][0]["text"]
 
 
-def test_ask_refusal_exits_0_with_guide_titles_as_suggestions(fake_endpoint, capsys):
+def test_ask_refusal_exits_0_with_questions_the_guides_answer_as_suggestions(fake_endpoint, capsys):
     code, out, _ = run(capsys, "ask", "--json", "What's a good lasagna recipe?")
     data = json.loads(out)
     assert code == 0 and data["refused"] is True and data["citations"] == []
-    assert "AI Engineer Career Transition Guide" in data["suggestions"]
+    assert data["answer"].startswith("The guides don't cover lasagna recipe, so I can't answer that.")
+    assert 2 <= len(data["suggestions"]) <= 3 and all(q.endswith("?") for q in data["suggestions"])
 
 
 def test_ask_plain_text_prints_answer_then_sources(fake_endpoint, capsys):

@@ -1,0 +1,63 @@
+"""The guides' layout as data (`layout.toml`): the names people use for the guides' roles.
+
+`plain` reads a text's short forms as the words they stand for, lowercased ("DL to MLE" ->
+"deep learning to machine learning engineer"); role names are matched on that plain form, so a
+role's names are written once, in full, in the data file.
+
+Not here: finding roles in the guides themselves (see `coach.reading.GuideTerms`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+LAYOUT_FILE = Path(__file__).with_name("layout.toml")
+
+
+@dataclass(frozen=True)
+class Layout:
+    short_forms: dict[str, str]
+    role_names: dict[str, tuple[str, ...]]  # canonical role -> its names, in plain form
+    source_lists: tuple[str, ...]  # headings whose items are roles that lead to the guide's role
+    destination_lists: tuple[str, ...]  # headings whose items are roles the guide's role leads to
+
+    @functools.cached_property
+    def _short_form(self) -> re.Pattern[str]:
+        forms = sorted(self.short_forms, key=len, reverse=True)
+        return re.compile(r"(?<![\w/&-])(" + "|".join(re.escape(f) for f in forms) + r")(?![\w/&-])")
+
+    def spell_out(self, text: str, keep: frozenset[str] | set[str] = frozenset()) -> str:
+        """The text as written, with the short forms it uses spelled out, except those in `keep`."""
+        pattern = re.compile(self._short_form.pattern, re.IGNORECASE)
+        return pattern.sub(
+            lambda m: m.group(0) if m.group(0).lower() in keep else self.short_forms[m.group(0).lower()], text
+        )
+
+    def plain(self, text: str) -> str:
+        """The text lowercased, with short forms spelled out and hyphens read as spaces."""
+        lowered = text.lower().replace("’", "'")
+        spelled = self._short_form.sub(lambda m: self.short_forms[m.group(1)], lowered)
+        return re.sub(r"(?<=[a-z])-(?=[a-z])|\s+", " ", spelled)
+
+
+@functools.cache
+def layout(path: Path = LAYOUT_FILE) -> Layout:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    short = {k.lower(): v.lower() for k, v in data.get("short_forms", {}).items()}
+    base = Layout(short, {}, (), ())
+    names = {
+        role: tuple(dict.fromkeys(base.plain(n) for n in [role, *entry.get("names", [])]))
+        for role, entry in data.get("roles", {}).items()
+    }
+    lists = data.get("role_lists", {})
+    return Layout(short, names, tuple(lists.get("sources", ())), tuple(lists.get("destinations", ())))
+
+
+def phrase_pattern(phrases: list[str] | tuple[str, ...]) -> re.Pattern[str]:
+    """Whole-word match of any of these plain-form phrases, plural or possessive allowed."""
+    alternatives = sorted({re.escape(p) for p in phrases if p}, key=len, reverse=True)
+    return re.compile(r"(?<![\w/])(?:" + "|".join(alternatives) + r")(?:s|'s|s')?(?![\w/])")
