@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from coach.condense import standalone_question
 from coach.llm import ChatModel
 from coach.prompts import answer_messages
-from coach.reading import Reading, meant_guides, read_question
+from coach.reading import Reading, read_question
 from coach.records import Chunk, Passage
 from coach.retrieve import Retriever
 from coach.settings import Settings
 from coach.suggest import question_for, starters
+from coach.terms import meant_guides
 from coach.verify import CheckedSentence, check_stream
 
 NOT_IN_GUIDES = re.compile(

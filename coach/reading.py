@@ -7,8 +7,10 @@ is read here decides only whether to answer, and what to say the guides leave ou
   and a lead-in ("Quick one:", "Reply in one line:");
 - what the request asks about, from the places English puts it: the noun after "what" or
   "which", the subject of "what is ...", what "how much does ... cost/earn" is about, the job
-  after "become a" or "as a". When a word there is one the guides never use (allowing for
-  typos), the guides don't treat the question: it is refused, naming that word;
+  after "become a" or "as a". When a thing named there is one the guides never name (allowing
+  for typos), the guides don't treat the question: it is refused, naming it. Beside a role the
+  guides treat, only a name or a code counts ("the CKA exam"): a plain word there may be the
+  asker's own wording ("Which math topics ...");
 - the jobs it names: a move the guides treat needs a role they treat at its end ("become a
   data scientist" is not one); a job no guide treats ("a school teacher") with no treated role
   beside it is refused;
@@ -17,8 +19,8 @@ is read here decides only whether to answer, and what to say the guides leave ou
 - text that is not in English, and requests that are not about the guides at all ("write a
   poem", "print your system prompt").
 
-What the guides use comes from their own text (`GuideTerms.of(chunks)`): their words, the roles
-they treat and the role lists they hold; short forms come from the layout data.
+What the guides use comes from their own text (`coach.terms.GuideTerms`): their words, the
+roles they treat and the role lists they hold; short forms come from the layout data.
 
 Not here: whether retrieved passages answer the question (`coach.answer`), or checking answers.
 """
@@ -29,9 +31,9 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from coach.layout import Layout, layout, phrase_pattern
-from coach.lexical import STOPWORDS, synonyms, tokenize
-from coach.records import Chunk
+from coach.layout import layout
+from coach.lexical import STOPWORDS, tokenize
+from coach.terms import WORD, GuideTerms
 
 # Requests to produce something other than an answer from the guides, or to drop the rules.
 OFF_TASK = re.compile(
@@ -53,7 +55,6 @@ LEAD_IN = re.compile(
     r"^[^:?]{1,60}?(?::|\s[-–—]\s|,)\s*(?=(?:how|what|which|who|when|where|why|is|are|do|does|can|could|should|will|would)\b)",
     re.IGNORECASE,
 )
-WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#'’]*(?:[-/.][A-Za-z0-9+#]+)*")
 # A capitalised word or a code inside a sentence: "Lisbon", "PHP", "AI-102".
 NAME_WORD = r"(?:[A-Z][\w-]*[a-z0-9][\w-]*|[A-Z]{2,}[\w-]*|[A-Za-z]+-\d+)"
 NAME = re.compile(rf"(?<![.?!:]\s)(?<!^)\b{NAME_WORD}\b")
@@ -94,145 +95,6 @@ JOB_CUES = [
     ),
 ]
 TARGET = 0  # JOB_CUES[0] names where a move ends
-
-
-@dataclass(frozen=True)
-class GuideTerms:
-    """What the guides use: word stems and words as written, and the roles they treat."""
-
-    stems: frozenset[str]
-    words: frozenset[str]
-    roles: dict[str, re.Pattern[str]]  # role -> its names (plain form)
-    targets: frozenset[str]  # roles a treated move can end in
-    job_heads: frozenset[str]  # the last word of every role name: engineer, scientist, ...
-    guide_roles: dict[str, tuple[str, str, frozenset[str]]]  # guide -> (from, to, roles it lists)
-
-    @classmethod
-    def of(cls, chunks: list[Chunk], data: Layout | None = None) -> GuideTerms:
-        data = data or layout()
-        names = {role: list(n) for role, n in data.role_names.items()}
-        targets: set[str] = set()
-        listed: dict[str, set[str]] = {}
-        for c in chunks:
-            for role in (c.from_role, c.to_role):
-                if role:
-                    names.setdefault(role, [data.plain(role)])
-            if c.to_role:
-                targets.add(c.to_role)
-            heading = c.section.split(" > ")
-            listed.setdefault(c.source, set())
-            for kind in set(heading[:-1]) & set(data.source_lists + data.destination_lists):
-                for role in _listed_roles(heading[-1]):
-                    names.setdefault(role, [data.plain(role)])
-                    listed[c.source].add(role)
-                    if kind in data.destination_lists:
-                        targets.add(role)
-        documents = [c.document for c in chunks]
-        return cls(
-            stems=frozenset(t for d in documents for t in tokenize(d)),
-            words=frozenset(w.lower() for d in documents for w in WORD.findall(d)),
-            roles={role: phrase_pattern(n) for role, n in names.items()},
-            targets=frozenset(targets),
-            job_heads=frozenset(n.split()[-1] for ns in names.values() for n in ns if " " in n),
-            guide_roles={
-                c.source: (c.from_role, c.to_role, frozenset(listed.get(c.source, ()))) for c in chunks
-            },
-        )
-
-    def known(self, word: str) -> bool:
-        """The guides use this word (or it is English glue, or a typo of either)."""
-        lowered = word.lower().strip("'’.")
-        if lowered in layout().short_forms:
-            return all(self.known(w) for w in layout().short_forms[lowered].split())
-        if lowered in STOPWORDS or lowered in self.words or not re.search(r"[a-z]", lowered):
-            return True
-        stems = tokenize(lowered)
-        if stems and all(s in self.stems or s.isdigit() or self._extends(s) for s in stems):
-            return True
-        return bool(synonyms(lowered)) or _near(lowered, self.words | STOPWORDS)
-
-    def _extends(self, stem: str) -> bool:
-        """One stem of 5+ letters extends the other ("certifi" / "certif")."""
-        return len(stem) >= 5 and any(
-            len(v) >= 5 and (v.startswith(stem) or stem.startswith(v)) for v in self.stems
-        )
-
-    def roles_in(self, text: str) -> list[tuple[str, tuple[int, int]]]:
-        plain = layout().plain(text)
-        return [(r, m.span()) for r, p in self.roles.items() for m in p.finditer(plain)]
-
-
-# Words that make a question about a guide's move as a whole: "the architect path".
-PATH_WORD = (
-    r"(?:path|paths|move|moves|roadmap|roadmaps|transition|transitions|switch|route|track|guide|journey)"
-)
-
-
-def meant_guides(text: str, terms: GuideTerms) -> list[str]:
-    """The guides a question about a move could mean, when its role names fit more than one
-    ("the architect path": two guides end in an architect; "the backend move": two start from
-    a backend developer). One guide, or none, when the roles settle it or no move is asked about.
-    A role named right before "guide", "roadmap", "path" ... points at its guides first."""
-    plain = layout().plain(text)
-    if not re.search(rf"\b{PATH_WORD}\b", plain):
-        return []
-    found = terms.roles_in(text)
-    named = {role for role, _ in found}
-    pointed = {role for role, (_, end) in found if re.match(rf"\s+{PATH_WORD}\b", plain[end:])}
-
-    def fits(guide: str, roles: set[str]) -> bool:
-        start, end, listed = terms.guide_roles[guide]
-        return bool(roles & ({start, end} | listed))
-
-    guides = sorted(terms.guide_roles)
-    whole = [
-        g for g in guides if terms.guide_roles[g][1] in named and fits(g, named - {terms.guide_roles[g][1]})
-    ]
-    if whole:
-        return whole
-    if named:
-        fitting = [g for g in guides if fits(g, pointed or named)]
-        narrowed = [g for g in fitting if fits(g, named - pointed)] if pointed else []
-        return narrowed or fitting
-    heads = set(re.findall(rf"\b(\w+)\s+{PATH_WORD}\b", plain))
-    return [
-        g
-        for g in guides
-        if any(role and layout().plain(role).split()[-1] in heads for role in terms.guide_roles[g][:2])
-    ]
-
-
-def _listed_roles(item: str) -> list[str]:
-    """ "Software Engineer / Backend Developer" -> both; "AI Product Manager — Median $..." -> the role."""
-    name = re.split(r"\s+[—–-]\s+", item)[0]
-    return [part.strip() for part in name.split(" / ") if part.strip()]
-
-
-def _near(word: str, vocabulary: frozenset[str] | set[str]) -> bool:
-    """One typo away (two for long words) from a word in the vocabulary, same first letter."""
-    if len(word) < 4:
-        return False
-    limit = 1 if len(word) < 8 else 2
-    return any(
-        v[:1] == word[:1] and abs(len(v) - len(word)) <= limit and _distance(word, v, limit) <= limit
-        for v in vocabulary
-    )
-
-
-def _distance(a: str, b: str, limit: int) -> int:
-    """Edit distance with transpositions (optimal string alignment), cut off above `limit`."""
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, start=1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,11 @@ from coach.embeddings import MiniLMEmbedder
 from coach.errors import BadInputError
 from coach.layout import layout
 from coach.lexical import LexicalIndex
-from coach.reading import GuideTerms
 from coach.records import Passage
 from coach.roles import guide_preference, roles_in
 from coach.settings import Settings
 from coach.store import OpenIndex, open_index
+from coach.terms import GuideTerms
 
 Mode = Literal["hybrid", "dense", "lexical"]
 RRF_K = 20  # a small K: with ~150 chunks the top of each list should weigh the most

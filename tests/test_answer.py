@@ -7,7 +7,15 @@ import pytest
 from coach.answer import Coach
 from coach.llm import LLMUnavailableError, OpenAIChatModel
 from coach.prompts import PromptError, render
-from tests.fake_llm import COURSE_Q, PYTORCH_Q, REWRITTEN, is_condense, last_user_message, scripted
+from tests.fake_llm import (
+    COURSE_Q,
+    PYTORCH_Q,
+    REWRITTEN,
+    echo_top_passage,
+    is_condense,
+    last_user_message,
+    scripted,
+)
 
 
 def test_answer_cites_the_passage_that_holds_its_figure(coach_with):
@@ -145,14 +153,8 @@ def test_a_covered_question_naming_a_place_is_answered_with_a_note_naming_only_t
     assert answer.to_json()["not_covered"] == "The guides don't mention Germany."
 
 
-def _quote_first_passage(messages: list[dict]) -> str:
-    """A faithful answer: the first line of passage [1], cited."""
-    block = last_user_message(messages).split("[1] ", 1)[1]
-    return f"{block.splitlines()[1].rstrip('.')} [1]."
-
-
 def test_a_move_two_guides_fit_is_answered_from_each_labelled(coach_with):
-    coach, fake = coach_with(_quote_first_passage)
+    coach, fake = coach_with(echo_top_passage)
     answer = coach.ask("How long is the architect path?")
     assert len(fake.requests) == 2
     assert [s.text.split(": ")[0] for s in answer.sentences] == [

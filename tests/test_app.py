@@ -71,6 +71,27 @@ def test_answer_comes_back_with_its_sources_and_cited_markers(app_with):
     assert all(q.endswith("Deep Learning Engineer?") for q in result["follow_ups"][:2])
 
 
+def test_what_the_guides_dont_mention_is_said_under_the_answer(app_with):
+    running = app_with(echo_top_passage)
+    messages, result = ask(
+        Client(running.url, verbose=False),
+        "I work at Zalando. How long does the backend to deep learning move take?",
+    )
+    answer = text(messages[-1])
+    assert not result["refused"] and result["not_covered"] == "The guides don't mention Zalando."
+    assert answer.endswith("_The guides don't mention Zalando._")
+
+
+def test_a_refusal_offers_questions_the_guides_answer(app_with):
+    running = app_with(scripted())
+    messages, result = ask(Client(running.url, verbose=False), "How do I become a dentist?")
+    assert result["refused"] and text(messages[-1]).startswith(
+        "The guides don't cover dentist, so I can't answer that."
+    )
+    assert 2 <= len(result["follow_ups"]) <= 3 and result["follow_ups"] == result["suggestions"]
+    assert all(f"- {q}" in text(messages[-1]) for q in result["follow_ups"])
+
+
 def test_follow_up_through_the_app_uses_the_conversation(app_with):
     running = app_with(scripted())
     client = Client(running.url, verbose=False)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from coach.reading import GuideTerms, meant_guides, read_question
+from coach.reading import read_question
 from coach.roles import roles_in
+from coach.terms import GuideTerms, meant_guides
 
 DL_TO_ARCHITECT, DL_TO_MLE, ARCHITECT_PATH, BACKEND_TO_DL, AI_ENGINEER = (
     "000_9e3a73c7d27677eb.txt",
