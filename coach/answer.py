@@ -295,8 +295,10 @@ class Coach:
             yield piece
 
     def warm_up(self) -> None:
-        """Load the embedding model, and have the model read the fixed part of every prompt, so
-        the first question is as quick as the rest (a local server keeps the last prompt read)."""
+        """Load the embedding model and the question reader's tagger, and have the model read the
+        fixed part of every prompt, so the first question is as quick as the rest (a local server
+        keeps the last prompt read)."""
+        read_question("How long does the transition take?", self.retriever.terms)
         passages = self.retriever.search("How long does the transition take?", k=self.settings.top_k)
         for _ in self.model.stream(answer_messages("How long does the transition take?", passages), 1):
             pass

@@ -107,7 +107,6 @@ class Reading:
     off_task: bool = False  # asks for something other than an answer from the guides
     untreated: list[str] = field(default_factory=list)  # what it asks about that no guide treats
     not_covered: list[str] = field(default_factory=list)  # other things it names that no guide mentions
-    roles: list[str] = field(default_factory=list)  # the guides' roles it names
 
     @property
     def refuse(self) -> bool:
@@ -126,34 +125,49 @@ def read_question(text: str, terms: GuideTerms) -> Reading:
     if off_task and all(OFF_TASK.search(s) or not _asks(s) for s in asking):
         return Reading(text, request, off_task=True)
 
-    roles = [role for role, _ in terms.roles_in(text)]
     nouns = _nouns(text)
     # With a role the guides treat in it, a plain word they don't use ("Which math topics ...")
     # is taken for the asker's own wording; a name or code ("the CKA exam") never is.
     with_role = bool(terms.roles_in(request))
-    untreated: list[str] = []
-    for pattern in ASKED:
-        for m in pattern.finditer(request):
-            phrase = _outside_roles(m.group(1), terms)
-            # "a good marathon plan": a thing the guides never name is what it asks about; a
-            # word that only describes ("good", "average") is not.
-            run: list[str] = []  # neighbouring words make one phrase: "lasagna recipe"
-            words = [w for part in re.split(r"[()]", phrase) for w in [*_content(part), ""]]
-            for word in words:
-                written = _as_written(word, request) if word else ""
-                name = bool(re.fullmatch(NAME_WORD, written))
-                if word and (name or word in nouns) and not terms.known(word) and (name or not with_role):
-                    run.append(written)
-                elif run:
-                    untreated.append(" ".join(run))
-                    run = []
     jobs = _jobs(request, terms)
+    untreated = [
+        u
+        for m in (p.finditer(request) for p in ASKED)
+        for found in m
+        for u in _unnamed(found.group(1), request, terms, nouns, with_role)
+    ]
     if not with_role:
         untreated += [j for j, treated, _ in jobs if not treated]
-    ending = [j for j, treated, target in jobs if target and treated not in terms.targets]
-    untreated += ending
+    untreated += [j for j, treated, target in jobs if target and treated not in terms.targets]
     untreated = list(dict.fromkeys(_as_written(u, text) for u in untreated))
+    return Reading(
+        text, request, untreated=untreated, not_covered=_unmentioned(text, terms, nouns, jobs, untreated)
+    )
 
+
+def _unnamed(phrase: str, request: str, terms: GuideTerms, nouns: set[str], with_role: bool) -> list[str]:
+    """The things a phrase names that the guides never do, neighbouring words as one ("lasagna
+    recipe"). "a good marathon plan": a thing the guides never name is what it asks about; a
+    word that only describes ("good", "average") is not."""
+    out: list[str] = []
+    run: list[str] = []
+    plain = _outside_roles(phrase, terms)
+    for word in [w for part in re.split(r"[()]", plain) for w in [*_content(part), ""]]:
+        written = _as_written(word, request) if word else ""
+        name = bool(re.fullmatch(NAME_WORD, written))
+        if word and _names_a_thing(written, nouns) and not terms.known(word) and (name or not with_role):
+            run.append(written)
+        elif run:
+            out.append(" ".join(run))
+            run = []
+    return out
+
+
+def _unmentioned(
+    text: str, terms: GuideTerms, nouns: set[str], jobs: list, untreated: list[str]
+) -> list[str]:
+    """What the text names, outside what it asks about, that no guide mentions: names, jobs, the
+    modifiers of a treated role ("a PHP backend developer"), and where or with what ("at a bank")."""
     mentioned = [m.group(0) for m in NAME.finditer(re.sub(r"\s+", " ", MARKUP.sub(". ", text)))]
     mentioned += [j for j, treated, _ in _jobs(text, terms) if not treated]
     mentioned += [w for j, treated, _ in jobs if treated for w in _content(j) if not terms.known(w)]
@@ -161,16 +175,13 @@ def read_question(text: str, terms: GuideTerms) -> Reading:
         words = run.split()
         last = max((i for i, w in enumerate(words) if w in nouns), default=-1)
         mentioned += [" ".join(words[: last + 1])] if last >= 0 else []
-    not_covered = [
+    missing = [
         m
         for m in dict.fromkeys(mentioned)
         if any(_names_a_thing(w, nouns) and not terms.known(w) for w in _content(m))
         and not any(m in u or u in m for u in untreated)
     ]
-    not_covered = [m for m in not_covered if not any(m != o and m in o for o in not_covered)]
-    return Reading(
-        text, request, untreated=untreated, not_covered=not_covered, roles=list(dict.fromkeys(roles))
-    )
+    return [m for m in missing if not any(m != o and m in o for o in missing)]
 
 
 @functools.cache
