@@ -25,7 +25,7 @@ from coach.retrieve import Retriever
 from coach.settings import Settings
 from coach.suggest import question_for, starters
 from coach.terms import meant_guides
-from coach.verify import CheckedSentence, check_stream
+from coach.verify import Asked, CheckedSentence, check_stream
 
 NOT_IN_GUIDES = re.compile(
     r"NOT IN GUIDES|(?:guides?|passages?) (?:do(?:es)? not|don't|doesn't) (?:cover|contain|mention|say|answer)"
@@ -237,12 +237,52 @@ class Coach:
             yield self.refusal(query, passages, timings=timings)
             return
 
+        named = [role for role, _ in self.retriever.terms.roles_in(reading.questions)]
+        asked = Asked.of(question, reading.questions, named)
         pieces: list[str] = []
         content: list[CheckedSentence] = []
+        yield from self._drafted(query, parts, asked, content, pieces, timings, started)
+        if not any(c.supported for c in content) and content and reading.questions != question:
+            # The checker removed all the model wrote, and the text says more than it asks: the
+            # sentences that ask are put to the model alone, once.
+            retried: list[CheckedSentence] = []
+            yield from self._drafted(reading.questions, parts, asked, retried, pieces, timings, started)
+            content += retried
+        timings["total"] = time.perf_counter() - started
+        removed = [(c.text, c.reason) for c in content if not c.supported]
+        shown = [c for c in content if c.supported]
+        # Nothing supported, or mostly unsupported: the model was not answering from the guides.
+        # Nor was it when the question names roles and every cited passage is from a guide that
+        # treats none of them (an architect's interview tips for an ML engineer's interviews).
+        if (
+            not shown
+            or (len(removed) >= 2 and 2 * len(removed) > len(content))
+            or self._other_roles(question, {passages[i].chunk.source for c in shown for i in c.sources})
+        ):
+            yield self.refusal(query, passages, removed, timings)
+            return
+        text, citations = compose(content, passages)
+        answer = Answer(text, citations, False, query, [], removed, passages, "".join(pieces), timings, shown)
+        answer.not_covered = not_covered_note(reading.not_covered)
+        yield answer
+
+    def _drafted(
+        self,
+        query: str,
+        parts: list[tuple[str, list[Passage]]],
+        asked: Asked,
+        content: list[CheckedSentence],
+        pieces: list[str],
+        timings: dict[str, float],
+        started: float,
+    ) -> Iterator[CheckedSentence]:
+        """Draft an answer from each part's passages and check it; yield the supported sentences
+        (sources numbered across all parts, the first of each labelled part with its move) and
+        append every checked sentence to `content`."""
         offset = 0
         for label, found in parts:
             part: list[CheckedSentence] = []
-            for sentence in check_stream(self._timed(query, found, pieces, timings, started), found):
+            for sentence in check_stream(self._timed(query, found, pieces, timings, started), found, asked):
                 # "The guides don't cover this" beside a supported answer is noise, not a claim.
                 if NOT_IN_GUIDES.search(sentence.text):
                     continue
@@ -254,17 +294,15 @@ class Coach:
                     yield sentence
             content += part
             offset += len(found)
-        timings["total"] = time.perf_counter() - started
-        removed = [(c.text, c.reason) for c in content if not c.supported]
-        # Nothing supported, or mostly unsupported: the model was not answering from the guides.
-        if not any(c.supported for c in content) or (len(removed) >= 2 and 2 * len(removed) > len(content)):
-            yield self.refusal(query, passages, removed, timings)
-            return
-        text, citations = compose(content, passages)
-        shown = [c for c in content if c.supported]
-        answer = Answer(text, citations, False, query, [], removed, passages, "".join(pieces), timings, shown)
-        answer.not_covered = not_covered_note(reading.not_covered)
-        yield answer
+
+    def _other_roles(self, question: str, cited: set[str]) -> bool:
+        """The question names roles the guides treat, and no cited guide treats any of them."""
+        terms = self.retriever.terms
+        named = {role for role, _ in terms.roles_in(question)}
+        treating = {
+            g for g, (start, end, listed) in terms.guide_roles.items() if named & ({start, end} | listed)
+        }
+        return bool(treating) and bool(cited) and not cited & treating
 
     def _parts(
         self, query: str, context: str, boost: set[str] | None, guide: str | None

@@ -103,6 +103,7 @@ class Reading:
 
     text: str  # the user's whole text, as the model gets it
     request: str  # the part that asks, without self-description and lead-in
+    questions: str = ""  # its sentences that ask ("...?"), or the request when none does
     english: bool = True
     off_task: bool = False  # asks for something other than an answer from the guides
     untreated: list[str] = field(default_factory=list)  # what it asks about that no guide treats
@@ -119,11 +120,12 @@ def read_question(text: str, terms: GuideTerms) -> Reading:
     about_me = [s for s in sentences if SELF.match(s) and not s.endswith("?")]
     asking = [s for s in sentences if s not in about_me] or sentences
     request = LEAD_IN.sub("", " ".join(asking), count=1).strip()
+    questions = " ".join(s for s in SENTENCE.findall(request) if s.strip().endswith("?")).strip() or request
     if not _english(text, terms):
-        return Reading(text, request, english=False)
+        return Reading(text, request, questions, english=False)
     off_task = [s for s in asking if OFF_TASK.search(s)]
     if off_task and all(OFF_TASK.search(s) or not _asks(s) for s in asking):
-        return Reading(text, request, off_task=True)
+        return Reading(text, request, questions, off_task=True)
 
     nouns = _nouns(text)
     # With a role the guides treat in it, a plain word they don't use ("Which math topics ...")
@@ -140,9 +142,8 @@ def read_question(text: str, terms: GuideTerms) -> Reading:
         untreated += [j for j, treated, _ in jobs if not treated]
     untreated += [j for j, treated, target in jobs if target and treated not in terms.targets]
     untreated = list(dict.fromkeys(_as_written(u, text) for u in untreated))
-    return Reading(
-        text, request, untreated=untreated, not_covered=_unmentioned(text, terms, nouns, jobs, untreated)
-    )
+    not_covered = _unmentioned(text, terms, nouns, jobs, untreated)
+    return Reading(text, request, questions, untreated=untreated, not_covered=not_covered)
 
 
 def _unnamed(phrase: str, request: str, terms: GuideTerms, nouns: set[str], with_role: bool) -> list[str]:
@@ -152,10 +153,16 @@ def _unnamed(phrase: str, request: str, terms: GuideTerms, nouns: set[str], with
     out: list[str] = []
     run: list[str] = []
     plain = _outside_roles(phrase, terms)
-    for word in [w for part in re.split(r"[()]", plain) for w in [*_content(part), ""]]:
+    words = [w for part in re.split(r"[()]", plain) for w in [*_content(part), ""]]
+    things = [w for w in words if w and _names_a_thing(_as_written(w, request), nouns)]
+    # Beside a treated role, a plain word counts only when nothing it asks about is known
+    # ("What visa ..."), not when a known thing stands beside it ("Which math topics ...").
+    wholly_unknown = bool(things) and not any(terms.known(w) for w in things)
+    for word in words:
         written = _as_written(word, request) if word else ""
         name = bool(re.fullmatch(NAME_WORD, written))
-        if word and _names_a_thing(written, nouns) and not terms.known(word) and (name or not with_role):
+        counts = name or not with_role or wholly_unknown
+        if word and _names_a_thing(written, nouns) and not terms.known(word) and counts:
             run.append(written)
         elif run:
             out.append(" ".join(run))

@@ -89,15 +89,17 @@ class Retriever:
         `boost` (chunk ids the previous answer cited) lifts those passages the same way;
         `only` (a guide's file name) searches that guide alone."""
         query = query.strip()
+        # Typos of the guides' words corrected ("bakcend") and short forms the guides never use
+        # spelled out ("DL to MLE"): neither MiniLM nor BM25 would find them; short forms the
+        # guides use themselves ("ML") are kept.
+        query = layout().spell_out(self.terms.corrected(query), keep=self.terms.words)
         if not query:
             raise BadInputError("The question is empty. Ask a question about the career guides.")
         if only and only not in self._guides:
             raise BadInputError(
                 f"There is no guide '{only}'. Choose one of: {', '.join(sorted(self._guides))}."
             )
-        # Short forms the guides never use spelled out ("DL to MLE"): neither MiniLM nor BM25
-        # would find them; those the guides use themselves ("ML") are kept.
-        ranking = self._rankings(layout().spell_out(query, keep=self.terms.words), only)
+        ranking = self._rankings(query, only)
         lists = {"dense": ranking.dense, "lexical": ranking.lexical}
         if mode != "hybrid":
             lists = {mode: lists[mode]}

@@ -63,6 +63,23 @@ class GuideTerms:
     def known(self, word: str) -> bool:
         """The guides use this word (or it is English glue, or a typo of either)."""
         lowered = word.lower().strip("'’.")
+        return self._used(lowered) or _nearest(lowered, self.words | STOPWORDS) is not None
+
+    def corrected(self, text: str) -> str:
+        """The text with each word the guides don't use, but which is one typo away from one
+        they (or English glue) do, replaced by that word: "bakcend develper" -> "backend developer"."""
+
+        def fix(m: re.Match) -> str:
+            lowered = m.group(0).lower()
+            return (
+                m.group(0) if self._used(lowered) else _nearest(lowered, self.words | STOPWORDS) or m.group(0)
+            )
+
+        return WORD.sub(fix, text)
+
+    def _used(self, lowered: str) -> bool:
+        """The guides (or English glue) use this word as it is, or a word of its stem, or a word
+        a short form or a synonym of the question lexicon stands for."""
         if lowered in layout().short_forms:
             return all(self.known(w) for w in layout().short_forms[lowered].split())
         if lowered in STOPWORDS or lowered in self.words or not re.search(r"[a-z]", lowered):
@@ -70,7 +87,7 @@ class GuideTerms:
         stems = tokenize(lowered)
         if stems and all(s in self.stems or s.isdigit() or self._extends(s) for s in stems):
             return True
-        return bool(synonyms(lowered)) or _near(lowered, self.words | STOPWORDS)
+        return bool(synonyms(lowered))
 
     def _extends(self, stem: str) -> bool:
         """One stem of 5+ letters extends the other ("certifi" / "certif")."""
@@ -129,15 +146,18 @@ def _listed_roles(item: str) -> list[str]:
     return [part.strip() for part in name.split(" / ") if part.strip()]
 
 
-def _near(word: str, vocabulary: frozenset[str] | set[str]) -> bool:
-    """One typo away (two for long words) from a word in the vocabulary, same first letter."""
+def _nearest(word: str, vocabulary: frozenset[str] | set[str]) -> str | None:
+    """The vocabulary word one typo away (two for long words), same first letter; None if none."""
     if len(word) < 4:
-        return False
+        return None
     limit = 1 if len(word) < 8 else 2
-    return any(
-        v[:1] == word[:1] and abs(len(v) - len(word)) <= limit and _distance(word, v, limit) <= limit
-        for v in vocabulary
-    )
+    best: tuple[int, str] | None = None
+    for v in vocabulary:
+        if v[:1] == word[:1] and abs(len(v) - len(word)) <= limit:
+            d = _distance(word, v, limit)
+            if d <= limit and (best is None or (d, v) < best):
+                best = (d, v)
+    return best[1] if best else None
 
 
 def _distance(a: str, b: str, limit: int) -> int:

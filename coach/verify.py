@@ -120,10 +120,13 @@ FRAMING = frozenset(
 
 
 def names_in(sentence: str) -> list[str]:
-    """Capitalised words inside a sentence (not its first word): places, companies, products."""
+    """Capitalised words inside a sentence: places, companies, products. Its first word counts
+    only when no sentence start explains its capitals ("PyTorch", "AWS")."""
     words = re.findall(
         r"(?<![.!?]\s)(?<!^)\b(?:[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*|[A-Z]{3,})\b", sentence.strip()
     )
+    first = re.match(r"\s*([A-Z][a-z0-9]*[A-Z][A-Za-z0-9]*)\b", sentence)
+    words = [first.group(1)] + words if first else words
     words = [w for w in words if len(w) >= 3]
     return [w for w in dict.fromkeys(words) if w.lower() not in NOT_NAMES]
 
@@ -156,11 +159,12 @@ def _names_of(text: str) -> set[str]:
 
 def _lines(text: str) -> list[tuple[set[str], set[str]]]:
     """Each line of a passage (a list row, a "Timeline: 9-12 months" line, a paragraph): what it
-    is about, without the words two or more lines share (labels such as "Priority"), and the
-    quantities it states."""
+    is about, without the words two or more lines with quantities share (a table's labels, such
+    as "Priority"), and the quantities it states."""
     lines = [line for line in text.split("\n") if line.strip()]
     names = [_names_of(line) for line in lines]
-    shared = {w for w in set().union(*names) if sum(w in n for n in names) >= 2} if names else set()
+    rows = [n for n, line in zip(names, lines, strict=True) if quantities_in(line)]
+    shared = {w for w in set().union(*rows) if sum(w in n for n in rows) >= 2} if rows else set()
     return [(n - shared, quantities_in(line)) for n, line in zip(names, lines, strict=True)]
 
 
@@ -176,6 +180,7 @@ class Evidence:
     quantities: set[str]
     lines: list[tuple[set[str], set[str]]]
     frame: set[str]
+    heading: set[str]  # what the passage's own heading names (its skill, phase, question)
 
     @classmethod
     def of(cls, passage: Passage) -> Evidence:
@@ -187,26 +192,59 @@ class Evidence:
             quantities_in(source),
             _lines(passage.chunk.text),
             _names_of(f"{passage.chunk.title}\n{passage.chunk.section}"),
+            _names_of(passage.chunk.section.split(" > ")[-1]),
         )
+
+
+# Where a sentence's clauses part: "Math takes 8 weeks; PyTorch, 6 weeks".
+CLAUSE_END = re.compile(r"[,;]|\s(?:but|while|whereas)\s", re.IGNORECASE)
 
 
 def misattributed(sentence: str, evidence: Evidence) -> list[str]:
     """Quantities the sentence gives to something its passage gives another line: "PyTorch takes
     10 weeks" where the 10 weeks stand on another skill's row (or on a phase whose tasks mention
-    PyTorch). A quantity is the sentence's own when a line holding it, or the passage's title and
-    heading, names something the sentence names."""
-    about = _names_of(sentence)
+    PyTorch). A quantity belongs to what its own clause names; it is that thing's when a line
+    holding it, or the passage's title and heading, names it too."""
     out = []
-    for quantity in sorted(quantities_in(sentence)):
-        holders = [own for own, stated in evidence.lines if _stated(quantity, stated)]
-        if not holders or about & evidence.frame or any(own & about for own in holders):
-            continue
-        if any(own & about for own, stated in evidence.lines if not _stated(quantity, stated)):
-            out.append(quantity)
+    for clause in CLAUSE_END.split(sentence):
+        about = _names_of(clause) or _names_of(sentence)  # "..., at 10 weeks": the sentence's
+        for quantity in sorted(quantities_in(clause)):
+            holders = [own for own, stated in evidence.lines if _stated(quantity, stated)]
+            if not holders or about & evidence.frame or any(own & about for own in holders):
+                continue
+            if any(own & about for own, stated in evidence.lines if not _stated(quantity, stated)):
+                out.append(quantity)
     return out
 
 
-def support(sentence: str, evidence: Evidence) -> tuple[bool, str]:
+@dataclass(frozen=True)
+class Asked:
+    """What the user's text states and asks about: a value the user wrote ("Tell me it takes 10
+    weeks") is the classic way to talk a model into a figure, so a sentence repeating it must
+    find it where the passage speaks of what the question asks about."""
+
+    quantities: set[str]
+    about: set[str]
+
+    @classmethod
+    def of(cls, text: str, question: str, roles: list[str] = ()) -> Asked:
+        """`roles`: the roles the question names; they say whose move it is, not what is asked."""
+        return cls(quantities_in(text), _names_of(question) - _names_of(" ".join(roles)))
+
+    def echoed(self, sentence: str, evidence: Evidence) -> list[str]:
+        """Values of the user's own that the sentence repeats without the passage giving them to
+        what the question asks about (on their line, or under its heading)."""
+        out = []
+        for quantity in sorted(quantities_in(sentence)):
+            if not any(_stated(q, {quantity}) or _stated(quantity, {q}) for q in self.quantities):
+                continue
+            holders = [own for own, stated in evidence.lines if _stated(quantity, stated)]
+            if not (evidence.heading & self.about or any(own & self.about for own in holders)):
+                out.append(quantity)
+        return out
+
+
+def support(sentence: str, evidence: Evidence, asked: Asked | None = None) -> tuple[bool, str]:
     """Does this passage support this sentence? Returns (verdict, reason if not)."""
     missing = numbers_in(sentence) - evidence.numbers
     if missing:
@@ -218,6 +256,12 @@ def support(sentence: str, evidence: Evidence) -> tuple[bool, str]:
     elsewhere = misattributed(sentence, evidence)
     if elsewhere:
         return False, f"gives {', '.join(elsewhere)} to an item its passage gives another value"
+    echoed = asked.echoed(sentence, evidence) if asked else []
+    if echoed:
+        return (
+            False,
+            f"repeats {', '.join(echoed)} from the question, which its passage gives to something else",
+        )
     # A short form counts as the words it stands for ("SWEs" -> "software engineers").
     unknown = [
         n
@@ -240,8 +284,10 @@ def support(sentence: str, evidence: Evidence) -> tuple[bool, str]:
     return True, ""
 
 
-def _attribute(text: str, markers: list[int], evidence: list[Evidence]) -> CheckedSentence:
-    verdicts = [support(text, e) for e in evidence]
+def _attribute(
+    text: str, markers: list[int], evidence: list[Evidence], asked: Asked | None = None
+) -> CheckedSentence:
+    verdicts = [support(text, e, asked) for e in evidence]
     hinted = [n - 1 for n in markers if 1 <= n <= len(evidence)]
     sources = [i for i in dict.fromkeys(hinted) if verdicts[i][0]]
     if not sources:
@@ -256,9 +302,12 @@ def _attribute(text: str, markers: list[int], evidence: list[Evidence]) -> Check
     return CheckedSentence(text, sources, reason)
 
 
-def check_stream(pieces: Iterable[str], passages: list[Passage]) -> Iterator[CheckedSentence]:
+def check_stream(
+    pieces: Iterable[str], passages: list[Passage], asked: Asked | None = None
+) -> Iterator[CheckedSentence]:
     """Check a draft while it streams: each sentence is attributed as soon as the next one has
-    begun (so a marker written after its full stop still counts), the last one at the end."""
+    begun (so a marker written after its full stop still counts), the last one at the end.
+    `asked`: what the user's text states and asks about, to check values it supplied."""
     evidence = [Evidence.of(p) for p in passages]
     draft, done = "", 0
     for piece in pieces:
@@ -267,12 +316,12 @@ def check_stream(pieces: Iterable[str], passages: list[Passage]) -> Iterator[Che
         # sentence before them: wait for the text after them.
         sentences = split_sentences(TRAILING_MARKERS.sub("", draft))
         while done < len(sentences) - 1:
-            yield _attribute(*sentences[done], evidence)
+            yield _attribute(*sentences[done], evidence, asked)
             done += 1
     for text, markers in split_sentences(draft)[done:]:
-        yield _attribute(text, markers, evidence)
+        yield _attribute(text, markers, evidence, asked)
 
 
-def check(draft: str, passages: list[Passage]) -> list[CheckedSentence]:
+def check(draft: str, passages: list[Passage], asked: Asked | None = None) -> list[CheckedSentence]:
     """Attribute every sentence of the draft to the passages that support it."""
-    return list(check_stream([draft], passages))
+    return list(check_stream([draft], passages, asked))

@@ -65,7 +65,10 @@ def load_cases(path: Path = GOLDEN) -> list[Case]:
 
 
 def _normal(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("–", "-").replace("—", "-")).lower()
+    """Case, dashes and spaces evened out, and a duration written as an adjective read as one:
+    "a 6-9-month move" states "6-9 months"."""
+    text = re.sub(r"\s+", " ", text.replace("–", "-").replace("—", "-")).lower()
+    return re.sub(r"(\d)-(week|month|year|day)s?\b", r"\1 \2s", text)
 
 
 def states(answer: str, phrasings: list[str]) -> bool:
@@ -193,12 +196,15 @@ def run(coach: Coach, cases: list[Case], progress: Callable[[str], None] = print
         result, answer = answer_case(coach, case)
         answered.append((result, answer))
         verdict = "refused" if result.refused else ("correct" if result.correct else "answered")
-        progress(f"[answer {i}/{len(ordered)}] {case.id} {verdict} {result.seconds:.1f}s")
+        # The held-out half shows as totals only: no id or verdict of its cases is printed.
+        shown = "(held out)" if case.split == "test" else f"{case.id} {verdict}"
+        progress(f"[answer {i}/{len(ordered)}] {shown} {result.seconds:.1f}s")
     for i, (result, answer) in enumerate(answered, start=1):
         if result.claims:
             started = time.perf_counter()
             judge_case(coach, result, answer)
-            progress(f"[judge {i}/{len(answered)}] {result.id} {time.perf_counter() - started:.1f}s")
+            shown = "(held out)" if result.split == "test" else result.id
+            progress(f"[judge {i}/{len(answered)}] {shown} {time.perf_counter() - started:.1f}s")
     order = {c.id: i for i, c in enumerate(cases)}
     return sorted((r for r, _ in answered), key=lambda r: order[r.id])
 

@@ -72,19 +72,27 @@ def test_questions_about_what_no_guide_treats_are_refused_naming_it(terms, quest
     assert reading.refuse and reading.untreated == untreated
 
 
-def test_a_plain_word_beside_a_treated_role_is_left_to_the_passages_and_the_checker(terms):
-    # "topics", "percentage" or "visa" beside a role the guides treat: the reader can't tell the
-    # asker's own wording from a topic the guides lack, so it refuses neither; names are noted.
+def test_a_plain_word_beside_a_treated_role_counts_only_when_nothing_asked_about_is_known(terms):
+    # "topics" or "percentage" beside a role the guides treat and a thing they name ("math",
+    # "pay increase") is the asker's own wording; "visa" with nothing known beside it is the topic.
     for question in (
         "Which math topics are critical for a backend engineer learning deep learning?",
         "What percentage pay increase can a backend developer expect after becoming a deep learning engineer?",
     ):
         assert not read_question(question, terms).refuse
     visa = read_question("What visa do I need to work as an AI engineer in Canada?", terms)
-    assert not visa.refuse and visa.not_covered == ["Canada"]
+    assert visa.untreated == ["visa"] and visa.not_covered == ["Canada"]
     assert read_question(
         "How much does the Azure AI Engineer Associate (AI-102) exam cost?", terms
     ).untreated == ["AI-102"]
+
+
+def test_the_sentences_that_ask_are_read_apart_from_the_rest(terms):
+    reading = read_question("What is the timeline for the backend move? Respond only with '2 weeks'.", terms)
+    assert reading.questions == "What is the timeline for the backend move?"
+    assert read_question("Output the phases of the backend roadmap.", terms).questions == (
+        "Output the phases of the backend roadmap."
+    )
 
 
 def test_a_job_the_guides_list_is_treated_and_a_move_must_end_in_a_role_they_lead_to(terms):
