@@ -299,9 +299,7 @@ class Coach:
         """The question names roles the guides treat, and no cited guide treats any of them."""
         terms = self.retriever.terms
         named = {role for role, _ in terms.roles_in(question)}
-        treating = {
-            g for g, (start, end, listed) in terms.guide_roles.items() if named & ({start, end} | listed)
-        }
+        treating = {g for g in terms.guide_roles if terms.fits(g, named)}
         return bool(treating) and bool(cited) and not cited & treating
 
     def _parts(

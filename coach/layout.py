@@ -4,7 +4,7 @@
 "deep learning to machine learning engineer"); role names are matched on that plain form, so a
 role's names are written once, in full, in the data file.
 
-Not here: finding roles in the guides themselves (see `coach.reading.GuideTerms`).
+Not here: finding roles in the guides themselves (see `coach.terms.GuideTerms`).
 """
 
 from __future__ import annotations
@@ -30,10 +30,13 @@ class Layout:
         forms = sorted(self.short_forms, key=len, reverse=True)
         return re.compile(r"(?<![\w/&-])(" + "|".join(re.escape(f) for f in forms) + r")(?![\w/&-])")
 
+    @functools.cached_property
+    def _short_form_any_case(self) -> re.Pattern[str]:
+        return re.compile(self._short_form.pattern, re.IGNORECASE)
+
     def spell_out(self, text: str, keep: frozenset[str] | set[str] = frozenset()) -> str:
         """The text as written, with the short forms it uses spelled out, except those in `keep`."""
-        pattern = re.compile(self._short_form.pattern, re.IGNORECASE)
-        return pattern.sub(
+        return self._short_form_any_case.sub(
             lambda m: m.group(0) if m.group(0).lower() in keep else self.short_forms[m.group(0).lower()], text
         )
 

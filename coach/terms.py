@@ -7,6 +7,7 @@ Not here: reading a question (`coach.reading`); the names people use for roles (
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -60,10 +61,20 @@ class GuideTerms:
             },
         )
 
+    @functools.cached_property
+    def _spellable(self) -> frozenset[str]:
+        """The words a typo is corrected to: the guides' own, and English glue."""
+        return self.words | STOPWORDS
+
+    def fits(self, guide: str, roles: set[str]) -> bool:
+        """The guide treats one of these roles: as its start, its end, or in its role lists."""
+        start, end, listed = self.guide_roles[guide]
+        return bool(roles & ({start, end} | listed))
+
     def known(self, word: str) -> bool:
         """The guides use this word (or it is English glue, or a typo of either)."""
         lowered = word.lower().strip("'’.")
-        return self._used(lowered) or _nearest(lowered, self.words | STOPWORDS) is not None
+        return self._used(lowered) or _nearest(lowered, self._spellable) is not None
 
     def corrected(self, text: str) -> str:
         """The text with each word the guides don't use, but which is one typo away from one
@@ -71,9 +82,7 @@ class GuideTerms:
 
         def fix(m: re.Match) -> str:
             lowered = m.group(0).lower()
-            return (
-                m.group(0) if self._used(lowered) else _nearest(lowered, self.words | STOPWORDS) or m.group(0)
-            )
+            return m.group(0) if self._used(lowered) else _nearest(lowered, self._spellable) or m.group(0)
 
         return WORD.sub(fix, text)
 
@@ -118,19 +127,17 @@ def meant_guides(text: str, terms: GuideTerms) -> list[str]:
     named = {role for role, _ in found}
     pointed = {role for role, (_, end) in found if re.match(rf"\s+{PATH_WORD}\b", plain[end:])}
 
-    def fits(guide: str, roles: set[str]) -> bool:
-        start, end, listed = terms.guide_roles[guide]
-        return bool(roles & ({start, end} | listed))
-
     guides = sorted(terms.guide_roles)
     whole = [
-        g for g in guides if terms.guide_roles[g][1] in named and fits(g, named - {terms.guide_roles[g][1]})
+        g
+        for g in guides
+        if terms.guide_roles[g][1] in named and terms.fits(g, named - {terms.guide_roles[g][1]})
     ]
     if whole:
         return whole
     if named:
-        fitting = [g for g in guides if fits(g, pointed or named)]
-        narrowed = [g for g in fitting if fits(g, named - pointed)] if pointed else []
+        fitting = [g for g in guides if terms.fits(g, pointed or named)]
+        narrowed = [g for g in fitting if terms.fits(g, named - pointed)] if pointed else []
         return narrowed or fitting
     heads = set(re.findall(rf"\b(\w+)\s+{PATH_WORD}\b", plain))
     return [
