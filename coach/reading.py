@@ -95,6 +95,7 @@ JOB_CUES = [
     ),
 ]
 TARGET = 0  # JOB_CUES[0] names where a move ends
+PAY_OF = 3  # ASKED[3] names whose pay is asked about: a job
 
 
 @dataclass(frozen=True)
@@ -136,28 +137,37 @@ def read_question(text: str, terms: GuideTerms) -> Reading:
         u
         for m in (p.finditer(request) for p in ASKED)
         for found in m
-        for u in _unnamed(found.group(1), request, terms, nouns, with_role)
+        for u in _unnamed(found.group(1), request, terms, nouns, with_role, _of(request, found.end(1)))
     ]
     if not with_role:
         untreated += [j for j, treated, _ in jobs if not treated]
     untreated += [j for j, treated, target in jobs if target and treated not in terms.targets]
+    # A request none of whose common nouns the guides use asks about nothing they treat ("How
+    # do I train for a triathlon?"). A name alone ("What about Berlin?") is the asker's detail.
+    common = [w for w in _content(request) if w.lower() in nouns and not re.fullmatch(NAME_WORD, w)]
+    if common and not untreated and not with_role and not any(terms.known(w) for w in common):
+        untreated += common
     untreated = list(dict.fromkeys(_as_written(u, text) for u in untreated))
     not_covered = _unmentioned(text, terms, nouns, jobs, untreated)
     return Reading(text, request, questions, untreated=untreated, not_covered=not_covered)
 
 
-def _unnamed(phrase: str, request: str, terms: GuideTerms, nouns: set[str], with_role: bool) -> list[str]:
+def _unnamed(
+    phrase: str, request: str, terms: GuideTerms, nouns: set[str], with_role: bool, of: bool = False
+) -> list[str]:
     """The things a phrase names that the guides never do, neighbouring words as one ("lasagna
     recipe"). "a good marathon plan": a thing the guides never name is what it asks about; a
-    word that only describes ("good", "average") is not."""
+    word that only describes ("good", "average") is not. of: the phrase is followed by "of ..."
+    or "about ...", which says what it is about ("the hardest part of the move")."""
     out: list[str] = []
     run: list[str] = []
     plain = _outside_roles(phrase, terms)
     words = [w for part in re.split(r"[()]", plain) for w in [*_content(part), ""]]
     things = [w for w in words if w and _names_a_thing(_as_written(w, request), nouns)]
     # Beside a treated role, a plain word counts only when nothing it asks about is known
-    # ("What visa ..."), not when a known thing stands beside it ("Which math topics ...").
-    wholly_unknown = bool(things) and not any(terms.known(w) for w in things)
+    # ("What visa ..."), not when a known thing stands beside it ("Which math topics ...") or
+    # what follows says what it is about ("What's the hardest part of the move ...").
+    wholly_unknown = bool(things) and not of and not any(terms.known(w) for w in things)
     for word in words:
         written = _as_written(word, request) if word else ""
         name = bool(re.fullmatch(NAME_WORD, written))
@@ -204,6 +214,11 @@ def _nouns(text: str) -> set[str]:
     return {t.text.lower() for t in _tagger()(text) if t.pos_ in ("NOUN", "PROPN", "X")}
 
 
+def _of(request: str, end: int) -> bool:
+    """What follows a phrase that ends at `end` says what it is about: "of ...", "about ..."."""
+    return bool(re.match(r"\s+(?:of|about)\b", request[end:]))
+
+
 def _names_a_thing(word: str, nouns: set[str]) -> bool:
     return word.lower() in nouns or bool(re.fullmatch(NAME_WORD, word))
 
@@ -235,20 +250,50 @@ def _outside_roles(phrase: str, terms: GuideTerms) -> str:
 def _jobs(text: str, terms: GuideTerms) -> list[tuple[str, str | None, bool]]:
     """The jobs a text names: (as written, the treated role it is or None, is it where a move ends)."""
     found = []
-    for i, cue in enumerate(JOB_CUES):
-        for m in cue.finditer(text):
-            phrase = m.group(1).strip()
-            words = _content(phrase)
-            if not words:
-                continue
-            treated = terms.roles_in(phrase)
-            head = layout().plain(words[-1]).split()[-1].rstrip("s")
-            known = all(terms.known(w) for w in words)
-            if not treated and known and len(words) == 1:
-                continue  # "the architect move": part of a role's name, which `meant_guides` reads
-            is_job = treated or head in terms.job_heads or not known
-            if is_job:
-                found.append((phrase, treated[0][0] if treated else None, i == TARGET))
+    cued = [(i, m.group(1).strip()) for i, cue in enumerate(JOB_CUES) for m in cue.finditer(text)]
+    cued += [(len(JOB_CUES), m.group(1).strip()) for m in ASKED[PAY_OF].finditer(text)]
+    for i, phrase in cued + [(len(JOB_CUES), s) for s in _subjects(text)]:
+        words = _content(phrase)
+        if not words:
+            continue
+        treated = terms.roles_in(phrase)
+        head = layout().plain(words[-1]).split()[-1].rstrip("s")
+        known = all(terms.known(w) for w in words)
+        if not treated and known and len(words) == 1:
+            continue  # "the architect move": part of a role's name, which `meant_guides` reads
+        is_job = treated or head in terms.job_heads or not known
+        if is_job:
+            found.append((phrase, treated[0][0] if treated else None, i == TARGET))
+    return found
+
+
+WH = {"what", "which", "who", "how", "why", "when", "where"}
+DO_MODAL = {"do", "does", "did", "can", "could", "should", "would", "will", "might", "must"}
+
+
+def _subjects(text: str) -> list[str]:
+    """The subject of a question that asks about what someone does, read from part-of-speech
+    tags: "What interview questions do dentists get?" -> "dentists", "Which certifications does
+    a cloud security engineer need?" -> "cloud security engineer". A pronoun is no subject here."""
+    found = []
+    tokens = list(_tagger()(text))
+    for i, token in enumerate(tokens):
+        # Only "do" and the modals put a main verb after the subject ("does a nurse need").
+        if token.lower_ not in DO_MODAL or not any(t.lower_ in WH for t in tokens[max(0, i - 6) : i]):
+            continue
+        j = i + 1
+        if j < len(tokens) and tokens[j].lower_ in ("a", "an", "the"):
+            j += 1
+        run = []
+        while j < len(tokens) and tokens[j].pos_ in ("ADJ", "NOUN", "PROPN", "X"):
+            run.append(tokens[j])
+            j += 1
+        if len(run) > 1 and (j == len(tokens) or tokens[j].pos_ == "PUNCT"):
+            run = run[:-1]  # the verb, read as a noun at the end ("... engineer need?")
+        elif j == len(tokens) or tokens[j].pos_ != "VERB":
+            continue
+        if run and run[-1].pos_ != "ADJ":
+            found.append(" ".join(t.text for t in run))
     return found
 
 

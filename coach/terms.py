@@ -16,6 +16,8 @@ from coach.lexical import STOPWORDS, synonyms, tokenize
 from coach.records import Chunk
 
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#'’]*(?:[-/.][A-Za-z0-9+#]+)*")
+# Two or more capitalised words in a row: a name ("AWS Solutions Architect Associate").
+NAME_RUN = re.compile(r"\b[A-Z][\w/+#-]*(?:\s+[A-Z][\w/+#-]*)+")
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class GuideTerms:
     targets: frozenset[str]  # roles a treated move can end in
     job_heads: frozenset[str]  # the last word of every role name: engineer, scientist, ...
     guide_roles: dict[str, tuple[str, str, frozenset[str]]]  # guide -> (from, to, roles it lists)
+    text: str = ""  # the guides' text in plain form, for finding the names they use
 
     @classmethod
     def of(cls, chunks: list[Chunk], data: Layout | None = None) -> GuideTerms:
@@ -59,6 +62,7 @@ class GuideTerms:
             guide_roles={
                 c.source: (c.from_role, c.to_role, frozenset(listed.get(c.source, ()))) for c in chunks
             },
+            text="\n".join(data.plain(d) for d in documents),
         )
 
     @functools.cached_property
@@ -105,8 +109,22 @@ class GuideTerms:
         )
 
     def roles_in(self, text: str) -> list[tuple[str, tuple[int, int]]]:
-        plain = layout().plain(text)
+        """The roles a text names, with their spans in `self.plain(text)`."""
+        plain = self.plain(text)
         return [(r, m.span()) for r, p in self.roles.items() for m in p.finditer(plain)]
+
+    def plain(self, text: str) -> str:
+        """The text in plain form (`Layout.plain`), with each longer name the guides use that has
+        a role's name inside it blanked out: in "the Google Professional Machine Learning Engineer
+        certification" a certification is named, not a role."""
+
+        def blank(m: re.Match) -> str:
+            name = layout().plain(m.group(0))
+            inside = any(p.search(name) and not p.fullmatch(name) for p in self.roles.values())
+            used = inside and re.search(rf"(?<![\w/]){re.escape(name)}(?![\w/])", self.text)
+            return "_" * len(m.group(0)) if used else m.group(0)
+
+        return layout().plain(NAME_RUN.sub(blank, text))
 
 
 # Words that make a question about a guide's move as a whole: "the architect path".
@@ -120,7 +138,7 @@ def meant_guides(text: str, terms: GuideTerms) -> list[str]:
     ("the architect path": two guides end in an architect; "the backend move": two start from
     a backend developer). One guide, or none, when the roles settle it or no move is asked about.
     A role named right before "guide", "roadmap", "path" ... points at its guides first."""
-    plain = layout().plain(text)
+    plain = terms.plain(text)
     if not re.search(rf"\b{PATH_WORD}\b", plain):
         return []
     found = terms.roles_in(text)

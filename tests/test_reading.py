@@ -65,6 +65,10 @@ def test_things_only_the_asker_or_a_qualifier_names_are_noted_not_refused(terms,
         ("How much does the Certified Kubernetes Administrator (CKA) exam cost?", ["Administrator", "CKA"]),
         ("How can a school teacher transition into UX design?", ["school teacher"]),
         ("How long does it take a data scientist to become a data engineer?", ["data engineer"]),
+        ("Which certifications does a cloud security engineer need?", ["cloud security engineer"]),
+        ("What interview questions do dentists get?", ["dentists"]),
+        ("What is the salary of a game developer?", ["game developer"]),
+        ("How do I train for a triathlon?", ["triathlon"]),
     ],
 )
 def test_questions_about_what_no_guide_treats_are_refused_naming_it(terms, question, untreated):
@@ -85,6 +89,21 @@ def test_a_plain_word_beside_a_treated_role_counts_only_when_nothing_asked_about
     assert read_question(
         "How much does the Azure AI Engineer Associate (AI-102) exam cost?", terms
     ).untreated == ["AI-102"]
+
+
+def test_a_word_followed_by_what_it_is_of_is_not_the_topic(terms):
+    # "part" is a word no guide uses, but "of moving ..." says what the question is about.
+    reading = read_question("Be concise. What's the hardest part of moving from DL engineer to architect?", terms)
+    assert not reading.refuse and reading.untreated == []
+
+
+def test_a_role_inside_a_longer_name_the_guides_use_is_that_name_not_the_role(terms):
+    question = "How much does the Google Professional Machine Learning Engineer certification cost?"
+    assert terms.roles_in(question) == []
+    assert terms.roles_in("What does a Senior Machine Learning Engineer earn?")[0][0] == "Machine Learning Engineer"
+    assert not read_question(question, terms).refuse
+    # A name alone, as a follow-up, is the asker's detail: noted, not refused.
+    assert read_question("What about Berlin?", terms).not_covered == ["Berlin"]
 
 
 def test_the_sentences_that_ask_are_read_apart_from_the_rest(terms):
