@@ -93,14 +93,19 @@ def test_a_plain_word_beside_a_treated_role_counts_only_when_nothing_asked_about
 
 def test_a_word_followed_by_what_it_is_of_is_not_the_topic(terms):
     # "part" is a word no guide uses, but "of moving ..." says what the question is about.
-    reading = read_question("Be concise. What's the hardest part of moving from DL engineer to architect?", terms)
+    reading = read_question(
+        "Be concise. What's the hardest part of moving from DL engineer to architect?", terms
+    )
     assert not reading.refuse and reading.untreated == []
 
 
 def test_a_role_inside_a_longer_name_the_guides_use_is_that_name_not_the_role(terms):
     question = "How much does the Google Professional Machine Learning Engineer certification cost?"
     assert terms.roles_in(question) == []
-    assert terms.roles_in("What does a Senior Machine Learning Engineer earn?")[0][0] == "Machine Learning Engineer"
+    assert (
+        terms.roles_in("What does a Senior Machine Learning Engineer earn?")[0][0]
+        == "Machine Learning Engineer"
+    )
     assert not read_question(question, terms).refuse
     # A name alone, as a follow-up, is the asker's detail: noted, not refused.
     assert read_question("What about Berlin?", terms).not_covered == ["Berlin"]
