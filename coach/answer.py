@@ -19,13 +19,14 @@ from dataclasses import dataclass, field
 from coach.condense import standalone_question
 from coach.llm import ChatModel
 from coach.prompts import answer_messages
+from coach.quote import Quote, Rarity, quotes
 from coach.reading import Reading, read_question
 from coach.records import Chunk, Passage
 from coach.retrieve import Retriever
 from coach.settings import Settings
 from coach.suggest import question_for, starters
 from coach.terms import meant_guides
-from coach.verify import Asked, CheckedSentence, check_stream
+from coach.verify import Asked, CheckedSentence, check, check_stream
 
 NOT_IN_GUIDES = re.compile(
     r"NOT IN GUIDES|(?:guides?|passages?) (?:do(?:es)? not|don't|doesn't) (?:cover|contain|mention|say|answer)"
@@ -155,6 +156,7 @@ class Coach:
         self.settings = settings
         self.retriever = retriever
         self.model = model
+        self.rarity = Rarity(retriever.chunks)
 
     def examples(self, passages: list[Passage]) -> list[str]:
         """Two or three questions the guides answer, from the sections nearest the question."""
@@ -251,16 +253,27 @@ class Coach:
         timings["total"] = time.perf_counter() - started
         removed = [(c.text, c.reason) for c in content if not c.supported]
         shown = [c for c in content if c.supported]
+        quote = (
+            self._quote(reading.questions if query == question else query, passages, asked)
+            if removed and not shown
+            else None
+        )
+        if quote:
+            # The model tried and the checker removed all it wrote: the passages' own sentence
+            # nearest the question is shown instead, quoted.
+            where = passages[quote.passage].chunk.section.split(" > ")[-1]
+            shown = [CheckedSentence(f'The guide says, under {where}: "{quote.text}"', [quote.passage])]
+            content.append(shown[0])
+            yield shown[0]
         # Nothing supported, or mostly unsupported: the model was not answering from the guides.
-        # Nor was it when the question names roles and every cited passage is from a guide that
-        # treats none of them (an architect's interview tips for an ML engineer's interviews).
-        if (
-            not shown
-            or (len(removed) >= 2 and 2 * len(removed) > len(content))
-            or self._other_roles(question, {passages[i].chunk.source for c in shown for i in c.sources})
-        ):
+        elif not shown or (len(removed) >= 2 and 2 * len(removed) > len(content)):
             yield self.refusal(query, passages, removed, timings)
             return
+        # The question names roles and every cited passage is from a guide that treats none of
+        # them (an architect's interview tips, asked about an ML engineer's): say whose it is.
+        cited_guides = {passages[i].chunk.source for c in shown for i in c.sources}
+        if self._other_roles(question, cited_guides) and not any(label for label, _ in parts):
+            shown[0].text = f"{guide_label(passages[shown[0].sources[0]].chunk)}: {shown[0].text}"
         text, citations = compose(content, passages)
         answer = Answer(text, citations, False, query, [], removed, passages, "".join(pieces), timings, shown)
         answer.not_covered = not_covered_note(reading.not_covered)
@@ -294,6 +307,13 @@ class Coach:
                     yield sentence
             content += part
             offset += len(found)
+
+    def _quote(self, question: str, passages: list[Passage], asked: Asked) -> Quote | None:
+        """The passages' sentence nearest the question that the checker passes as it stands."""
+        for quote in quotes(question, passages, self.rarity, self.retriever.terms)[:5]:
+            if all(c.supported for c in check(f"{quote.text} [{quote.passage + 1}]", passages, asked)):
+                return quote
+        return None
 
     def _other_roles(self, question: str, cited: set[str]) -> bool:
         """The question names roles the guides treat, and no cited guide treats any of them."""

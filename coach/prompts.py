@@ -49,6 +49,8 @@ def fixed_messages() -> list[dict[str, str]]:
         {"role": "assistant", "content": render("example_answer")},
         {"role": "user", "content": render("example_question_2")},
         {"role": "assistant", "content": render("example_answer_2")},
+        {"role": "user", "content": render("example_question_3")},
+        {"role": "assistant", "content": render("example_answer_3")},
     ]
 
 

@@ -63,9 +63,21 @@ def test_sentence_with_a_number_no_passage_states_is_removed_and_noted(coach_wit
     assert answer.note.startswith("1 sentence removed")
 
 
-def test_answer_with_nothing_supported_becomes_a_refusal(coach_with):
+def test_answer_with_nothing_supported_shows_the_passage_sentence_nearest_the_question(coach_with):
     coach, _ = coach_with(scripted("You will need 17 weeks and a $2,000 bootcamp."))
     answer = coach.ask(PYTORCH_Q)
+    assert not answer.refused and len(answer.removed) == 1
+    assert answer.answer == (
+        'The guide says, under Your Learning Roadmap: "Phase 2: Core Deep Learning with PyTorch — '
+        'Duration: 6 weeks" [1].'
+    )
+    assert "Duration: 6 weeks" in answer.citations[0].text
+
+
+def test_answer_with_nothing_supported_and_no_sentence_with_a_figure_becomes_a_refusal(coach_with):
+    # No passage sentence about this move holds a duration and the question's words.
+    coach, _ = coach_with(scripted("The move takes 17 weeks."))
+    answer = coach.ask("How long is the DL to MLE move?")
     assert answer.refused and answer.citations == []
     assert answer.answer.startswith("The guides don't cover that")
     assert len(answer.removed) == 1
@@ -183,6 +195,16 @@ def test_a_move_two_guides_fit_is_answered_from_each_labelled(coach_with):
     assert [c.source for c in answer.citations] == ["000_9e3a73c7d27677eb.txt", "002_f509431828cc4a69.txt"]
 
 
+def test_an_answer_only_another_roles_guide_supports_says_whose_guide_it_is(coach_with):
+    coach, _ = coach_with(echo_top_passage)
+    asked = "What interview tips are there for machine learning engineers?"
+    answer = coach.ask(asked, guide="000_9e3a73c7d27677eb.txt")
+    assert not answer.refused
+    assert answer.sentences[0].text.startswith("Deep Learning Engineer → AI Architect: ")
+    own = coach.ask(asked, guide="001_4c8e3eb882205519.txt")
+    assert not own.refused and "→" not in own.answer
+
+
 def test_a_question_in_another_language_is_asked_again_in_english_without_the_model(coach_with):
     coach, fake = coach_with(scripted())
     answer = coach.ask("Combien de temps faut-il pour devenir ingénieur en apprentissage profond ?")
@@ -221,7 +243,7 @@ def test_fixed_prompt_prefix_is_identical_for_every_question(coach_with):
     coach.ask(PYTORCH_Q)
     coach.ask("What is the salary change from deep learning engineer to AI architect?")
     first, second = (r["messages"] for r in fake.requests)
-    assert first[:-1] == second[:-1] and len(first) == 6
+    assert first[:-1] == second[:-1] and len(first) == 8
     assert first[-1] != second[-1]
     assert fake.requests[0]["temperature"] == 0
 
