@@ -270,10 +270,10 @@ class Coach:
             yield self.refusal(query, passages, removed, timings)
             return
         # The question names roles and every cited passage is from a guide that treats none of
-        # them (an architect's interview tips, asked about an ML engineer's): say whose it is.
-        cited_guides = {passages[i].chunk.source for c in shown for i in c.sources}
-        if self._other_roles(question, cited_guides) and not any(label for label, _ in parts):
-            shown[0].text = f"{guide_label(passages[shown[0].sources[0]].chunk)}: {shown[0].text}"
+        # them (an architect's interview tips, asked about an ML engineer's): not an answer to it.
+        if self._other_roles(question, {passages[i].chunk.source for c in shown for i in c.sources}):
+            yield self.refusal(query, passages, removed, timings)
+            return
         text, citations = compose(content, passages)
         answer = Answer(text, citations, False, query, [], removed, passages, "".join(pieces), timings, shown)
         answer.not_covered = not_covered_note(reading.not_covered)

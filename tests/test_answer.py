@@ -195,14 +195,11 @@ def test_a_move_two_guides_fit_is_answered_from_each_labelled(coach_with):
     assert [c.source for c in answer.citations] == ["000_9e3a73c7d27677eb.txt", "002_f509431828cc4a69.txt"]
 
 
-def test_an_answer_only_another_roles_guide_supports_says_whose_guide_it_is(coach_with):
+def test_an_answer_only_another_roles_guide_supports_is_refused(coach_with):
     coach, _ = coach_with(echo_top_passage)
     asked = "What interview tips are there for machine learning engineers?"
-    answer = coach.ask(asked, guide="000_9e3a73c7d27677eb.txt")
-    assert not answer.refused
-    assert answer.sentences[0].text.startswith("Deep Learning Engineer → AI Architect: ")
-    own = coach.ask(asked, guide="001_4c8e3eb882205519.txt")
-    assert not own.refused and "→" not in own.answer
+    assert coach.ask(asked, guide="000_9e3a73c7d27677eb.txt").refused
+    assert not coach.ask(asked, guide="001_4c8e3eb882205519.txt").refused
 
 
 def test_a_question_in_another_language_is_asked_again_in_english_without_the_model(coach_with):
