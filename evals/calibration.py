@@ -3,7 +3,7 @@
 `judge_calibration.jsonl` holds claims labelled by hand against one guide passage each:
 supported ones, and unsupported ones of four kinds (a swapped number, the wrong passage, a value
 given to the wrong subject, an absolute the passage doesn't state). Split dev/test like the
-golden cases. The judge sees each pair exactly as it sees an answer's claims, a few at a time;
+golden cases. The judge sees each pair exactly as it sees an answer's citations, one at a time;
 its balanced accuracy (the mean of its hit rates on supported and on unsupported claims) is
 reported per half. A verdict the judge doesn't give counts as wrong.
 
@@ -21,7 +21,6 @@ from coach.records import Chunk, Passage
 from evals.judge import Citation, judge
 
 CALIBRATION = Path(__file__).with_name("judge_calibration.jsonl")
-BATCH = 4  # claims per judge request, as in a typical answer
 
 
 @dataclass(frozen=True)
@@ -47,10 +46,7 @@ def load_pairs(path: Path = CALIBRATION) -> list[Pair]:
 
 
 def verdicts(model: ChatModel, pairs: list[Pair]) -> list[bool | None]:
-    out: list[bool | None] = []
-    for start in range(0, len(pairs), BATCH):
-        out += judge(model, [p.citation() for p in pairs[start : start + BATCH]])[0]
-    return out
+    return judge(model, [p.citation() for p in pairs])[0]
 
 
 def balanced_accuracy(pairs: list[Pair], judged: list[bool | None]) -> float | None:

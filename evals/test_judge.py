@@ -7,7 +7,7 @@ import pytest
 
 from coach.records import Passage
 from evals.faithfulness import numbers_cited
-from evals.judge import Citation, judge, parse_verdicts
+from evals.judge import Citation, judge, parse_verdict
 
 BACKEND = "003_64d046e4da0a868d.txt"
 PYTORCH = "Skills You'll Need to Learn > Deep Learning Frameworks (PyTorch)"
@@ -40,14 +40,11 @@ def test_number_check_fails_an_uncited_claim_with_a_number():
     assert not numbers_cited("The foundation phase takes 8 weeks.", [])
 
 
-def test_parser_reads_one_verdict_per_claim_and_marks_missing_ones():
-    reply = (
-        'Claim 1: claim "a: 6 weeks"; passage "6 weeks"; same: yes -> SUPPORTED\n'
-        'Claim 3: claim "b"; passage nothing; same: no -> UNSUPPORTED\n'
-        'Claim 4: claim "c"; passage "c"; same: yes -> SUPPORT\n'
-        "Claim 5: claim"
-    )
-    assert parse_verdicts(reply, 5) == [True, None, False, True, None]
+def test_parser_reads_the_last_verdict_and_marks_a_missing_one():
+    assert parse_verdict('Line: "Timeline: 6-8 months"\nVerdict: SUPPORTED') is True
+    assert parse_verdict('Line: "Supported by a portfolio"\nVerdict: UNSUPPORTED') is False
+    assert parse_verdict("Line: none\nVerdict: not supported") is False
+    assert parse_verdict('Line: "Timeline: 6-8 months"') is None
 
 
 @pytest.mark.real_model
