@@ -2,7 +2,8 @@
 
 `plain` reads a text's short forms as the words they stand for, lowercased ("DL to MLE" ->
 "deep learning to machine learning engineer"); role names are matched on that plain form, so a
-role's names are written once, in full, in the data file.
+role's names are written once, in full, in the data file. The initials of a role's longer names
+("DLE") are short forms too, derived from those names.
 
 Not here: finding roles in the guides themselves (see `coach.terms.GuideTerms`).
 """
@@ -56,8 +57,25 @@ def layout(path: Path = LAYOUT_FILE) -> Layout:
         role: tuple(dict.fromkeys(base.plain(n) for n in [role, *entry.get("names", [])]))
         for role, entry in data.get("roles", {}).items()
     }
+    short = initials(names) | short
     lists = data.get("role_lists", {})
     return Layout(short, names, tuple(lists.get("sources", ())), tuple(lists.get("destinations", ())))
+
+
+def initials(role_names: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """The initials of every role name of three or more words, read as that name, singular and
+    plural: "deep learning engineer" is also "DLE", and "DLEs" its plural. Shorter names are
+    left out, two letters ("BD", "AE") stand for too many other things, and so are names that
+    hold a short form already ("AI ML architect": "AMA" is not what anyone types for it)."""
+    out: dict[str, str] = {}
+    for names in role_names.values():
+        for name in names:
+            words = name.split()
+            if len(words) >= 3 and all(len(w) >= 3 for w in words):
+                letters = "".join(w[0] for w in words)
+                out.setdefault(letters, name)
+                out.setdefault(f"{letters}s", f"{name}s")
+    return out
 
 
 def phrase_pattern(phrases: list[str] | tuple[str, ...]) -> re.Pattern[str]:

@@ -103,9 +103,12 @@ class GuideTerms:
         return bool(synonyms(lowered))
 
     def _extends(self, stem: str) -> bool:
-        """One stem of 5+ letters extends the other ("certifi" / "certif")."""
-        return len(stem) >= 5 and any(
-            len(v) >= 5 and (v.startswith(stem) or stem.startswith(v)) for v in self.stems
+        """One stem of 5+ letters extends the other ("certifi" / "certif"), or the word is a
+        clipped form of 4+ letters that a longer stem of the guides starts with ("cert" /
+        "certif", "spec" / "special")."""
+        return len(stem) >= 4 and any(
+            len(v) >= 5 and (v.startswith(stem) or (len(stem) >= 5 and stem.startswith(v)))
+            for v in self.stems
         )
 
     def roles_in(self, text: str) -> list[tuple[str, tuple[int, int]]]:

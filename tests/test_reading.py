@@ -161,9 +161,26 @@ def test_short_forms_are_read_as_the_roles_they_stand_for():
     assert roles_in("Deep learning engineer salary") == {"Deep Learning Engineer"}
 
 
+def test_the_initials_of_a_role_name_are_read_as_that_role(terms):
+    assert roles_in("How long is the DLE to MLE move?") == {
+        "Deep Learning Engineer",
+        "Machine Learning Engineer",
+    }
+    assert roles_in("Do DLEs earn more?") == {"Deep Learning Engineer"}
+    assert not read_question("What does a backend dev need to learn to become a DLE?", terms).refuse
+    # Two letters stand for too much to be read as a role.
+    assert roles_in("What does a BD need?") == set()
+
+
 def test_typos_of_words_the_guides_use_are_known_and_new_words_are_not(terms):
     assert all(terms.known(w) for w in ("lerning", "enginer", "dose", "bakcend", "timline"))
     assert not any(terms.known(w) for w in ("dentist", "marathon", "visa"))
+
+
+def test_a_clipped_form_of_a_word_the_guides_use_is_known(terms):
+    assert terms.known("cert") and terms.known("certs")
+    assert not read_question("How much does the AWS ML specialty cert cost?", terms).refuse
+    assert not any(terms.known(w) for w in ("chefs", "nurses", "plumbers"))
 
 
 @pytest.mark.parametrize(
