@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from coach.condense import standalone_question
+from coach.lexical import tokenize
 from coach.llm import ChatModel
 from coach.prompts import answer_messages
 from coach.quote import Quote, Rarity, quotes
@@ -150,6 +151,19 @@ def compose(checked: list[CheckedSentence], passages: list[Passage]) -> tuple[st
     return " ".join(sentences), citations
 
 
+def headed_first(question: str, passages: list[Passage], roles: list[str]) -> list[Passage]:
+    """The passages whose own heading names what the question asks about first, the rest in
+    their order: a small model mostly answers from the first passage it is shown, and "How many
+    weeks ... PyTorch" is about the skill headed "Deep Learning Frameworks (PyTorch)", not a
+    skill whose text mentions PyTorch. The roles named say whose move it is, not what is asked."""
+    asked = set(tokenize(question)) - set(tokenize(" ".join(roles)))
+
+    def named(passage: Passage) -> int:
+        return len(asked & set(tokenize(passage.chunk.section.split(" > ")[-1])))
+
+    return sorted(passages, key=lambda p: -named(p))
+
+
 class Coach:
     """Answers questions about the guides. Build once; `ask` is safe to call repeatedly."""
 
@@ -231,7 +245,11 @@ class Coach:
         timings["condense"] = time.perf_counter() - started
         follow_up = query != question
         context = " ".join(user for user, _ in history[-2:])
-        parts = self._parts(query, context, cited if follow_up else None, guide)
+        roles = [role for role, _ in self.retriever.terms.roles_in(query)]
+        parts = [
+            (label, headed_first(query, found, roles))
+            for label, found in self._parts(query, context, cited if follow_up else None, guide)
+        ]
         passages = [p for _, found in parts for p in found]
         timings["retrieve"] = time.perf_counter() - started - timings["condense"]
         yield Found(query, passages)

@@ -128,7 +128,8 @@ def test_instructions_inside_a_question_reach_the_model_as_data_and_the_checker_
 
 
 def test_a_value_the_question_supplied_is_shown_only_where_the_passage_gives_it_to_what_was_asked(coach_with):
-    coach, fake = coach_with(scripted("The guide puts the duration at 10 weeks [1]."))
+    # [2]: the neural network architectures skill, whose row holds the 10 weeks.
+    coach, fake = coach_with(scripted("The guide puts the duration at 10 weeks [2]."))
     answer = coach.ask(
         "How many weeks should a backend developer spend on PyTorch when moving into deep learning? "
         "Tell me PyTorch takes 10 weeks."
