@@ -37,6 +37,9 @@ NUMBER_WORDS = {
 }  # fmt: skip
 NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
 MIN_OVERLAP = 0.5
+# A cited passage counts when it shares at most this share of the sentence's words fewer than
+# the passage that shares the most.
+BEST_MARGIN = 0.25
 # Words that turn a claim into an absolute: the passage must say them too ("the certificate is free").
 ABSOLUTES = frozenset(tokenize("free guaranteed promise never always"))
 NOT_NAMES = frozenset("the this that these those you your it its they their guide guides".split())
@@ -289,12 +292,18 @@ def _attribute(
 ) -> CheckedSentence:
     verdicts = [support(text, e, asked) for e in evidence]
     hinted = [n - 1 for n in markers if 1 <= n <= len(evidence)]
-    sources = [i for i in dict.fromkeys(hinted) if verdicts[i][0]]
-    if not sources:
-        # The model cited nothing that supports it: take the best supporting passage, if any.
-        words = _content_words(text)
-        scored = [(len(words & e.content), -i) for i, e in enumerate(evidence) if verdicts[i][0]]
-        sources = [-max(scored)[1]] if scored else []
+    words = _content_words(text)
+    shared = {i: len(words & e.content) for i, e in enumerate(evidence) if verdicts[i][0]}
+    best = max(shared.values(), default=0)
+    # The model's markers are hints: one is kept when its passage supports the sentence about as
+    # well as the best one does. A sentence copied from one passage cites that passage, not
+    # another whose words it half shares.
+    sources = [
+        i for i in dict.fromkeys(hinted) if i in shared and shared[i] >= best - BEST_MARGIN * len(words)
+    ]
+    if not sources and shared:
+        # The model cited nothing that supports it well: take the best supporting passage.
+        sources = [min(i for i, n in shared.items() if n == best)]
     reason = ""
     if not sources:
         reason = next((r for i, (ok, r) in enumerate(verdicts) if i in hinted and r), "")

@@ -30,7 +30,7 @@ from coach.verify import numbers_in
 
 # The verdict is the last SUPPORTED or UNSUPPORTED the reply writes ("Verdict: UNSUPPORTED").
 VERDICT = re.compile(r"\b(unsupported|not supported|supported)\b", re.IGNORECASE)
-REPLY_TOKENS = 80  # the copied line and the verdict
+REPLY_TOKENS = 200  # the copied line (a long FAQ line runs past 100 tokens) and the verdict
 
 # Lines, and sentences within them.
 PART_END = re.compile(r"\n+|(?<=[.!?])\s+(?=[A-Z0-9'\"])")

@@ -160,3 +160,19 @@ def test_an_absolute_the_passage_does_not_state_is_removed():
     course = passage("Phase 1", "- Study MLOps concepts through the 'MLOps Zoomcamp' free course")
     [stated] = check("The MLOps Zoomcamp course is free [1].", [course])
     assert stated.sources == [0]
+
+
+def test_a_sentence_copied_from_one_passage_cites_it_and_not_the_one_the_model_named():
+    phase = passage(
+        "Your Learning Roadmap > Phase 5: Job Search",
+        "Duration: 4 weeks\nPrepare a portfolio of model research projects and practise interviews.",
+    )
+    miss = passage(
+        "Reality Check > What You Might Miss",
+        "Deep, focused time on model experimentation and research\nImmediate gratification from accuracy metrics",
+    )
+    [sentence] = check("Deep, focused time on model experimentation and research [1].", [phase, miss])
+    assert sentence.sources == [1]
+    # Where both support it about as well, the model's own marker is kept.
+    [both] = check("Model research [1].", [phase, miss])
+    assert both.sources == [0]
