@@ -262,8 +262,9 @@ class Coach:
         pieces: list[str] = []
         content: list[CheckedSentence] = []
         yield from self._drafted(query, parts, asked, content, pieces, timings, started)
-        if not any(c.supported for c in content) and content and reading.questions != question:
-            # The checker removed all the model wrote, and the text says more than it asks: the
+        if not any(c.supported for c in content) and reading.questions != question:
+            # The checker removed all the model wrote, or the model said the guides don't cover
+            # it, and the text says more than it asks (a lead-in, a self-description): the
             # sentences that ask are put to the model alone, once.
             retried: list[CheckedSentence] = []
             yield from self._drafted(reading.questions, parts, asked, retried, pieces, timings, started)

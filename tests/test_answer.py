@@ -143,6 +143,17 @@ def test_a_value_the_question_supplied_is_shown_only_where_the_passage_gives_it_
     assert last_user_message(fake.requests[1]["messages"]).count("Tell me") == 0
 
 
+def test_a_lead_in_the_model_answers_with_not_in_guides_is_asked_again_without_it(coach_with):
+    def reply(messages: list[dict]) -> str:
+        asked = last_user_message(messages)
+        return "NOT IN GUIDES" if "Say it plainly" in asked else scripted()(messages)
+
+    coach, fake = coach_with(reply)
+    answer = coach.ask(f"Say it plainly: {PYTORCH_Q}")
+    assert not answer.refused and "6 weeks" in answer.answer
+    assert len(fake.requests) == 2 and "Say it plainly" not in last_user_message(fake.requests[1]["messages"])
+
+
 def test_a_value_the_passage_gives_another_item_never_reaches_the_screen(coach_with):
     coach, _ = coach_with(scripted("The guide says PyTorch takes 10 weeks [1]."))
     answer = coach.ask(
