@@ -30,9 +30,8 @@ from pathlib import Path
 
 from coach.answer import Answer, Coach
 from coach.records import Passage
-from coach.verify import numbers_in
 from evals.calibration import calibrate
-from evals.judge import Citation, judge
+from evals.judge import Citation, judge, numbers_cited
 
 GOLDEN = Path(__file__).with_name("golden.jsonl")
 GATES = Path(__file__).with_name("gates.toml")
@@ -73,13 +72,6 @@ def _normal(text: str) -> str:
 
 def states(answer: str, phrasings: list[str]) -> bool:
     return any(_normal(p) in _normal(answer) for p in phrasings)
-
-
-def numbers_cited(claim: str, cited: list[Passage]) -> bool:
-    """The deterministic check: every number, amount, percentage and duration in the claim
-    appears in a passage it cites. A claim that cites nothing passes only if it states no number."""
-    stated = set().union(*(numbers_in(p.chunk.document) for p in cited)) if cited else set()
-    return numbers_in(claim) <= stated
 
 
 @dataclass

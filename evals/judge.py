@@ -8,12 +8,11 @@ copies the passage's line about the claim's subject, then gives its verdict: a 1
 one claim beside one short passage far better than several claims in one reply (measured on the
 calibration pairs, `evals.calibration`). It does not compare numbers reliably (it passed "8
 weeks" beside a passage giving 6), so a citation is SUPPORTED only when, besides the model's
-verdict, every number of the claim stands in the passage. Shown answers already pass that part
-(the checker guarantees it): on them, the model's verdict is what decides. The fixed part of the prompt (rules and worked examples)
-is byte-identical for every request, so a local server reuses it while judge requests follow
-each other.
-
-Not here: the deterministic number check (`evals.faithfulness`), which needs no model.
+verdict, every number of the claim stands in the passage (`numbers_cited`, the suite's
+deterministic number check). Shown answers already pass that part (the checker guarantees it):
+on them, the model's verdict is what decides. The fixed part of the prompt (rules and worked
+examples) is byte-identical for every request, so a local server reuses it while judge requests
+follow each other.
 """
 
 from __future__ import annotations
@@ -91,11 +90,18 @@ def parse_verdict(reply: str) -> bool | None:
     return None if not found else found[-1].lower() == "supported"
 
 
+def numbers_cited(claim: str, cited: list[Passage]) -> bool:
+    """The deterministic check: every number, amount, percentage and duration in the claim
+    appears in a passage it cites. A claim that cites nothing passes only if it states no number."""
+    stated = set().union(*(numbers_in(p.chunk.document) for p in cited)) if cited else set()
+    return numbers_in(claim) <= stated
+
+
 def judge(model: ChatModel, citations: list[Citation]) -> tuple[list[bool | None], str]:
     """Verdicts for each citation, and the judge's raw replies (one paragraph each)."""
     replies = [complete(model, judge_messages(c), max_tokens=REPLY_TOKENS) for c in citations]
     verdicts = [
-        v and numbers_in(c.claim) <= numbers_in(c.passage.chunk.document)
+        None if v is None else v and numbers_cited(c.claim, [c.passage])
         for c, v in zip(citations, (parse_verdict(r) for r in replies), strict=True)
     ]
     return verdicts, "\n\n".join(replies)
