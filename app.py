@@ -228,12 +228,11 @@ def main() -> int:
     apply_process_switches()
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, _interrupt)  # even when started in the background, where it is ignored
-    from coach.answer import Coach
     from coach.embeddings import MiniLMEmbedder
     from coach.feedback import FeedbackStore
     from coach.llm import LLMUnavailableError
-    from coach.llm_server import chat_model, serving_models, stop_local_server
-    from coach.retrieve import Retriever
+    from coach.llm_server import serving_models, stop_local_server
+    from coach.session import build_coach
     from coach.store import build_index
 
     if not _port_free(settings.host, settings.port):
@@ -245,8 +244,7 @@ def main() -> int:
         report = build_index(settings, embedder)  # a no-op when the index is up to date
         print(f"Index: {report.guides} guides, {report.chunks} chunks in {settings.index_dir}")
         started_server = not settings.llm_base_url and serving_models(settings) is None
-        model = chat_model(settings)
-        coach = Coach(settings, Retriever.open(settings, embedder), model)
+        coach = build_coach(settings, embedder)
         app = build_app(settings, coach, FeedbackStore(settings.feedback_dir))
         print("Warming up the model (about 20 s on 2 cores)…", flush=True)
         try:

@@ -386,14 +386,3 @@ class Coach:
     def _generate(self, query: str, passages: list[Passage]) -> Iterator[str]:
         messages = answer_messages(query, passages)
         yield from self.model.stream(messages, self.settings.max_answer_tokens)
-
-    def conversation(self, turns: list[str], guide: str | None = None) -> Answer:
-        """Answer each user turn in order, carrying the conversation; return the last answer."""
-        history: list[tuple[str, str]] = []
-        answer = None
-        for turn in turns:
-            cited = answer.cited_ids if answer else None
-            answer = self.ask(turn, history, cited=cited, guide=guide)
-            history.append((turn, answer.answer))
-        assert answer is not None
-        return answer

@@ -21,6 +21,7 @@ from coach.answer import Answer, Coach, Found, guide_label, with_markers
 from coach.errors import CoachError
 from coach.llm import LLMUnavailableError
 from coach.records import Passage
+from coach.session import Session
 from coach.suggest import follow_ups
 from coach.verify import CheckedSentence
 
@@ -81,12 +82,10 @@ class Conversation:
 
     turns: list[Turn] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
+    session: Session = field(default_factory=Session)  # the answered turns follow-ups are read against
 
     def messages(self) -> list[Message]:
         return [m for t in self.turns for m in t.shown]
-
-    def history(self) -> list[tuple[str, str]]:
-        return [(t.question, t.answer.answer) for t in self.turns if t.answer]
 
     def waiting(self, question: str) -> list[Message]:
         """The conversation with a question shown at once, while it waits its turn for the model."""
@@ -115,11 +114,9 @@ class Conversation:
             turn.shown.append(_notice(error))
             yield Screen(self.messages(), self.suggestions, False, {"error": error})
             return
-        last = next((t.answer for t in reversed(self.turns) if t.answer), None)
-        cited = last.cited_ids if last else None
         sentences: list[CheckedSentence] = []
         try:
-            for event in coach.stream(question, self.history(), cited, guide):
+            for event in self.session.stream(coach, question, guide):
                 if isinstance(event, Found):
                     turn.shown[1:] = [sources_message(event.passages), _writing()]
                 elif isinstance(event, CheckedSentence):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import textwrap
 
@@ -34,6 +35,12 @@ def _parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer a question (or a conversation) from the guides")
     ask.add_argument("turns", nargs="+", metavar="TURN", help="user turns, oldest first")
     ask.add_argument("--json", action="store_true", help="print JSON")
+
+    facts = sub.add_parser("facts", help="print the facts read from the guides, with their spans")
+    facts.add_argument(
+        "guide", nargs="?", metavar="GUIDE", help="one guide: a file name in the corpus folder"
+    )
+    facts.add_argument("--json", action="store_true", help="print JSON")
 
     sub.add_parser("serve", help="start the embedded local model server (if not running)")
     sub.add_parser("stop", help="stop the embedded local model server")
@@ -107,15 +114,12 @@ def _cmd_retrieve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from coach.answer import Coach
-    from coach.llm_server import chat_model
-    from coach.retrieve import Retriever
+    from coach.session import ask_all, build_coach
 
     turns = validate_turns(args.turns, settings.max_question_chars)
     if any(not t for t in turns):
         raise BadInputError("One of the turns is empty. Give every turn some text.")
-    coach = Coach(settings, Retriever.open(settings), chat_model(settings))
-    answer = coach.conversation(turns)
+    answer = ask_all(build_coach(settings), turns)
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False))
         return 0
@@ -126,6 +130,21 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         print("\nSources:")
         for c in answer.citations:
             print(f"[{c.n}] {c.title}\n    {c.section}")
+    return 0
+
+
+def _cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
+    from coach.facts import corpus_facts, fact_json, fact_lines
+
+    by_guide = corpus_facts(settings.corpus_dir, settings.chunk_chars, only=args.guide)
+    if args.json:
+        out = {"guides": [{"source": g, "facts": [fact_json(f) for f in fs]} for g, fs in by_guide.items()]}
+        print(json.dumps(out, ensure_ascii=False))
+        return 0
+    for source, facts in by_guide.items():
+        print(f"== {source} ({len(facts)} facts; [start:end] are character offsets into the file)")
+        for fact in facts:
+            print("\n".join(fact_lines(fact)))
     return 0
 
 
@@ -164,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
                 return _cmd_retrieve(args, settings)
             case "ask":
                 return _cmd_ask(args, settings)
+            case "facts":
+                return _cmd_facts(args, settings)
             case "serve":
                 return _cmd_serve(settings)
             case _:
@@ -174,6 +195,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("coach: interrupted.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader stopped early (`coach facts | head`): not a fault
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

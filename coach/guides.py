@@ -19,50 +19,28 @@ import unicodedata
 from pathlib import Path
 
 from coach.errors import BadInputError
+from coach.layout import layout
 from coach.records import Guide, Section
 from coach.text import cleaned_item_text, join_lines, split_run_on_resources
 
-# The section headings of the guide layouts in the corpus. Level-1 headings open a group that
-# the following headings nest under (until the next level-1 heading or an ungrouped heading).
-HEADINGS = {
-    "Overview",
-    "Your Transferable Skills",
-    "Skills You'll Need to Learn",
-    "Your Learning Roadmap",
-    "Reality Check",
-    "Start Your Journey Now",
-    "Frequently Asked Questions",
-    "Role Overview",
-    "Who This Path Is For",
-    "Skills Checklist",
-    "Learning Roadmap",
-    "Interview Preparation",
-    "Interview Tips",
-    "Resources",
-    "Common Source Roles",
-    "Skills That Transfer",
-    "Gaps to Fill",
-    "Realistic Timeline",
-    "Common Destination Roles",
-    "Transferable Skills Analysis",
-    "Bridge Certifications",
-    "Resume Positioning Tips",
-    "Success Stories",
-    "Sources",
-}
-GROUP_HEADING = re.compile(r"^Transitioning (INTO|OUT OF) .+$")
-ROADMAPS = {"Your Learning Roadmap", "Learning Roadmap"}
-PHASE_LABELS = {"Tasks", "Resources"}  # labels inside a roadmap phase, not section headings
-UNGROUPED = {"Frequently Asked Questions", "Success Stories", "Resume Positioning Tips", "Sources"}
-DROPPED = {"Ready to Start Your Transition?"}  # the web page's call to action, not guidance
-CHROME = re.compile(r"^Career Pathway\d* views?$")
-SUMMARY = "At a Glance"  # the guide's headline and the facts shown beside it
-SUMMARY_LABELS = ("Difficulty", "Timeline", "Salary Change", "Demand")
-FACT_LABELS = ("Priority:", "Duration:", "Level:")
-LEVELS = {"Beginner", "Intermediate", "Advanced", "Expert"}
+# The headings and labels of the guides' layout: data in `layout.toml`.
+_SECTIONS = layout().sections
+HEADINGS = _SECTIONS.headings
+GROUP_HEADING = _SECTIONS.group_heading
+ROADMAPS = _SECTIONS.roadmaps
+PHASE_LABELS = _SECTIONS.phase_labels
+UNGROUPED = _SECTIONS.ungrouped
+DROPPED = _SECTIONS.dropped
+CHROME = _SECTIONS.chrome
+SUMMARY = _SECTIONS.summary
+SUMMARY_LABELS = _SECTIONS.summary_labels
+LEVELS = _SECTIONS.levels
+FAQ = _SECTIONS.faq
 
 PRIORITY_GLUE = re.compile(
-    r"^(Critical|Important|Nice to have)\s*(\d+(?:\s*-\s*\d+)?\s*(?:weeks?|months?)|Ongoing)$"
+    r"^("
+    + "|".join(re.escape(p) for p in _SECTIONS.priorities)
+    + r")\s*(\d+(?:\s*-\s*\d+)?\s*(?:weeks?|months?)|Ongoing)$"
 )
 DURATION = re.compile(r"^\d+(?:\s*-\s*\d+)?\s*(?:weeks?|months?)$")
 DURATION_GLUE = re.compile(r"^(\d+(?:\s*-\s*\d+)?\s*(?:weeks?|months?))-\s*(.+)$")
@@ -71,7 +49,7 @@ BOLD_ITEM = re.compile(r"\*\*(.+?)\*\*")
 SOURCES_LINE = re.compile(r"^\*?Sources?:\s*(.+?)\*?$")
 REFERENCE = re.compile(r"\s*\[(\d+)\]")
 NO_QUESTION = "(answer; the guide omits its question)"
-ANSWER_NO_QUESTION = f"Frequently Asked Questions > {NO_QUESTION}"
+ANSWER_NO_QUESTION = f"{FAQ} > {NO_QUESTION}"
 
 
 def read_guide(path: Path) -> Guide:
@@ -145,8 +123,6 @@ def _reference(match: re.Match, references: dict[int, str]) -> str:
 
 
 def _unglue(line: str) -> str:
-    if m := PRIORITY_GLUE.match(line):
-        return f"Priority: {m.group(1)} · {m.group(2)}"
     if m := DURATION_GLUE.match(line):
         return f"{m.group(1)}\n- {m.group(2)}"
     return BULLET.sub("- ", line)
@@ -171,29 +147,31 @@ def _role(name: str) -> str:
 def _split_block(path: tuple[str, ...], body: list[str]) -> list[Section]:
     name = path[-1]
     if name == SUMMARY:
-        return [Section(path, _summary_text(body), "summary")]
-    if name == "Frequently Asked Questions":
+        return [_summary(path, body)]
+    if name == FAQ:
         return _faq_sections(path, body)
     if name in ROADMAPS and any(DURATION.match(b) for b in body):
         return _with_overview(path, *_phase_sections(path, body))
-    if name == "Interview Preparation":
+    if name == _SECTIONS.interview:
         return _interview_sections(path, body)
     if any(b.startswith("**") for b in body):
         return _bold_item_sections(path, body)
     return _with_overview(path, *_heading_sections(path, body))
 
 
-def _summary_text(body: list[str]) -> str:
+def _summary(path: tuple[str, ...], body: list[str]) -> Section:
     out: list[str] = []
+    fields: list[tuple[str, str]] = []
     i = 0
     while i < len(body):
         if body[i] in SUMMARY_LABELS and i + 1 < len(body):
             out.append(f"{body[i]}: {body[i + 1]}")
+            fields.append((body[i], body[i + 1]))
             i += 2
         else:
             out.append(body[i])
             i += 1
-    return join_lines(out)
+    return Section(path, join_lines(out), "summary", tuple(fields))
 
 
 def _faq_sections(path: tuple[str, ...], body: list[str]) -> list[Section]:
@@ -213,29 +191,40 @@ def _is_heading(line: str, next_line: str | None) -> bool:
     """A short line with no sentence ending, followed by body text, is a sub-heading."""
 
     def heading_like(s: str) -> bool:
-        return len(s) <= 90 and not s.endswith((".", "!", ":", ",")) and not s.startswith(("- ", "Priority:"))
+        return (
+            len(s) <= 90
+            and not s.endswith((".", "!", ":", ","))
+            and not s.startswith("- ")
+            and not PRIORITY_GLUE.match(s)
+        )
 
     return (
         heading_like(line)
         and next_line is not None
-        and (not heading_like(next_line) or next_line.startswith("Priority:"))
+        and (not heading_like(next_line) or bool(PRIORITY_GLUE.match(next_line)))
     )
 
 
 def _heading_sections(path: tuple[str, ...], body: list[str]) -> tuple[list[str], list[Section]]:
     """Split a section into its intro lines and its sub-headed items."""
     intro: list[str] = []
-    items: list[tuple[str, list[str]]] = []
+    items: list[tuple[str, list[str], list[tuple[str, str]]]] = []
     for i, line in enumerate(body):
         nxt = body[i + 1] if i + 1 < len(body) else None
         if _is_heading(line, nxt) and line not in LEVELS:
-            items.append((line, []))
-        elif items:
-            items[-1][1].append(f"Level: {line}" if line in LEVELS else line)
-        else:
+            items.append((line, [], []))
+        elif not items:
             intro.append(line)
+        elif m := PRIORITY_GLUE.match(line):  # "Critical8 weeks": the priority and the weeks
+            items[-1][2].extend([("Priority", m.group(1)), ("Duration", m.group(2))])
+            items[-1][1].append(f"Priority: {m.group(1)} · {m.group(2)}")
+        elif line in LEVELS:
+            items[-1][2].append(("Level", line))
+            items[-1][1].append(f"Level: {line}")
+        else:
+            items[-1][1].append(line)
     kind = "skill" if "Skill" in path[-1] else "item"
-    return intro, [Section((*path, head), join_lines(lines), kind) for head, lines in items]
+    return intro, [Section((*path, head), join_lines(lines), kind, tuple(f)) for head, lines, f in items]
 
 
 def _phase_sections(path: tuple[str, ...], body: list[str]) -> tuple[list[str], list[Section]]:
@@ -248,7 +237,7 @@ def _phase_sections(path: tuple[str, ...], body: list[str]) -> tuple[list[str], 
         if re.fullmatch(r"\d{1,2}", line):
             continue  # the phase number; phases are numbered by their order below
         if DURATION.match(nxt) and not DURATION.match(line):
-            phases.append({"title": line, "duration": "", "lines": []})
+            phases.append({"title": line, "duration": "", "lines": [], "fields": []})
             label = ""
         elif not phases:
             intro.append(line)
@@ -258,14 +247,19 @@ def _phase_sections(path: tuple[str, ...], body: list[str]) -> tuple[list[str], 
             label = line
             phases[-1]["lines"].append(f"{line}:")
         elif label == "Resources" and not line.startswith("- "):
-            phases[-1]["lines"].extend(f"- {r}" for r in split_run_on_resources(line))
+            resources = split_run_on_resources(line)
+            phases[-1]["lines"].extend(f"- {r}" for r in resources)
+            phases[-1]["fields"].extend(("Resource", r) for r in resources)
         else:
             phases[-1]["lines"].append(line)
+            if line.startswith("- "):
+                phases[-1]["fields"].append(("Resource" if label == "Resources" else "Task", line[2:]))
     sections = []
     for n, p in enumerate(phases, start=1):
         head = f"Phase {n}: {p['title']}"
         text = join_lines([f"Duration: {p['duration']}", *p["lines"]])
-        sections.append(Section((*path, head), text, "phase"))
+        fields = (("Duration", p["duration"]), *p["fields"]) if p["duration"] else tuple(p["fields"])
+        sections.append(Section((*path, head), text, "phase", fields))
     return intro, sections
 
 
@@ -315,6 +309,15 @@ def _with_overview(path: tuple[str, ...], intro: list[str], items: list[Section]
         return [Section(path, join_lines(intro), "prose")] if intro else []
     rows = []
     for item in items:
-        facts = [ln for ln in item.text.split("\n") if ln.startswith(FACT_LABELS)]
-        rows.append(f"- {item.path[-1]} — {' · '.join(facts)}" if facts else f"- {item.path[-1]}")
+        facts = _fact_line(item)
+        rows.append(f"- {item.path[-1]} — {facts}" if facts else f"- {item.path[-1]}")
     return [Section(path, join_lines(intro + rows), "overview"), *items]
+
+
+def _fact_line(item: Section) -> str:
+    """An item's one-line facts as its overview row shows them: "Priority: Critical · 6 weeks"."""
+    priority, duration, level = (item.field(k) for k in ("Priority", "Duration", "Level"))
+    parts = [
+        f"Priority: {priority} · {duration}" if priority else f"Duration: {duration}" if duration else ""
+    ]
+    return " · ".join(p for p in [*parts, f"Level: {level}" if level else ""] if p)

@@ -1,4 +1,5 @@
-"""The guides' layout as data (`layout.toml`): the names people use for the guides' roles.
+"""The guides' layout as data (`layout.toml`): section headings, field labels, and the names
+people use for the guides' roles.
 
 `plain` reads a text's short forms as the words they stand for, lowercased ("DL to MLE" ->
 "deep learning to machine learning engineer"); role names are matched on that plain form, so a
@@ -20,7 +21,29 @@ LAYOUT_FILE = Path(__file__).with_name("layout.toml")
 
 
 @dataclass(frozen=True)
+class Sections:
+    """The headings and labels the guide parser reads (see `[sections]` and `[labels]`)."""
+
+    headings: frozenset[str]
+    group_heading: re.Pattern[str]
+    ungrouped: frozenset[str]
+    roadmaps: frozenset[str]
+    faq: str
+    interview: str
+    dropped: frozenset[str]
+    chrome: re.Pattern[str]
+    summary: str
+    stories: frozenset[str]
+    certifications: frozenset[str]
+    summary_labels: tuple[str, ...]
+    phase_labels: frozenset[str]
+    levels: frozenset[str]
+    priorities: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Layout:
+    sections: Sections
     short_forms: dict[str, str]
     role_names: dict[str, tuple[str, ...]]  # canonical role -> its names, in plain form
     source_lists: tuple[str, ...]  # headings whose items are roles that lead to the guide's role
@@ -52,14 +75,34 @@ class Layout:
 def layout(path: Path = LAYOUT_FILE) -> Layout:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     short = {k.lower(): v.lower() for k, v in data.get("short_forms", {}).items()}
-    base = Layout(short, {}, (), ())
+    sec, labels = data["sections"], data["labels"]
+    sections = Sections(
+        headings=frozenset(sec["headings"]),
+        group_heading=re.compile(sec["group_heading"]),
+        ungrouped=frozenset(sec["ungrouped"]),
+        roadmaps=frozenset(sec["roadmaps"]),
+        faq=sec["faq"],
+        interview=sec["interview"],
+        dropped=frozenset(sec["dropped"]),
+        chrome=re.compile(sec["chrome"]),
+        summary=sec["summary"],
+        stories=frozenset(sec["stories"]),
+        certifications=frozenset(sec["certifications"]),
+        summary_labels=tuple(labels["summary"]),
+        phase_labels=frozenset(labels["phase"]),
+        levels=frozenset(labels["levels"]),
+        priorities=tuple(labels["priorities"]),
+    )
+    base = Layout(sections, short, {}, (), ())
     names = {
         role: tuple(dict.fromkeys(base.plain(n) for n in [role, *entry.get("names", [])]))
         for role, entry in data.get("roles", {}).items()
     }
     short = initials(names) | short
     lists = data.get("role_lists", {})
-    return Layout(short, names, tuple(lists.get("sources", ())), tuple(lists.get("destinations", ())))
+    return Layout(
+        sections, short, names, tuple(lists.get("sources", ())), tuple(lists.get("destinations", ()))
+    )
 
 
 def initials(role_names: dict[str, tuple[str, ...]]) -> dict[str, str]:

@@ -12,6 +12,13 @@ class Section:
     path: tuple[str, ...]
     text: str
     kind: str = "prose"  # prose | summary | skill | phase | faq | overview | story | role | ...
+    # The labelled values the guide states for this item, in its order, as the guide writes them:
+    # ("Priority", "Critical"), ("Duration", "6 weeks"), ("Task", ...), ("Resource", ...).
+    fields: tuple[tuple[str, str], ...] = ()
+
+    def field(self, label: str) -> str:
+        """The first value stated under this label, or "" when the guide does not state one."""
+        return next((v for k, v in self.fields if k == label), "")
 
     @property
     def heading(self) -> str:

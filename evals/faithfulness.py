@@ -30,6 +30,7 @@ from pathlib import Path
 
 from coach.answer import Answer, Coach
 from coach.records import Passage
+from coach.session import Session
 from evals.calibration import calibrate
 from evals.judge import Citation, judge, numbers_cited
 
@@ -127,16 +128,14 @@ def correct(case: Case, answer: Answer) -> bool | None:
 
 def answer_case(coach: Coach, case: Case) -> tuple[Result, Answer]:
     started = time.perf_counter()
-    history: list[tuple[str, str]] = []
+    session = Session()
     answer = None
     first_token = None
     for turn in case.turns:
-        cited = answer.cited_ids if answer else None
         turn_started = time.perf_counter()
-        answer = coach.ask(turn, history, cited=cited)
+        answer = session.ask(coach, turn)
         if "first_token" in answer.timings:
             first_token = turn_started - started + answer.timings["first_token"]
-        history.append((turn, answer.answer))
     assert answer is not None
     claims = [
         Claim(
@@ -340,13 +339,12 @@ def write_report(results: list[Result], summary: dict, gates: dict[str, dict], f
 
 
 def main() -> int:
-    from coach.llm_server import chat_model
-    from coach.retrieve import Retriever
+    from coach.session import build_coach
     from coach.settings import PROJECT_ROOT, apply_process_switches, load_settings
 
     apply_process_switches()
     settings = load_settings()
-    coach = Coach(settings, Retriever.open(settings), chat_model(settings))
+    coach = build_coach(settings)
     started = time.perf_counter()
     results, summary = evaluate(coach, load_cases())
     gates = load_gates()

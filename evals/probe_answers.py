@@ -20,14 +20,12 @@ PROBE = Path(__file__).with_name("answer_probe.jsonl")
 
 
 def main() -> int:
-    from coach.answer import Coach
-    from coach.llm_server import chat_model
-    from coach.retrieve import Retriever
+    from coach.session import ask_all, build_coach
     from coach.settings import apply_process_switches, load_settings
 
     apply_process_switches()
     settings = load_settings()
-    coach = Coach(settings, Retriever.open(settings), chat_model(settings))
+    coach = build_coach(settings)
     seconds: list[float] = []
     stated = false_refusals = removed = 0
     cases = load_cases()
@@ -47,7 +45,7 @@ def main() -> int:
     follow_ups = [p for p in probes if p["kind"] == "follow-up"]
     for probe in unanswerable + follow_ups:
         started = time.perf_counter()
-        answer = coach.conversation(probe["turns"])
+        answer = ask_all(coach, probe["turns"])
         took = time.perf_counter() - started
         if probe["kind"] == "unanswerable":
             refused += answer.refused

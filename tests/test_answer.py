@@ -7,6 +7,7 @@ import pytest
 from coach.answer import Coach
 from coach.llm import LLMUnavailableError, OpenAIChatModel
 from coach.prompts import PromptError, render
+from coach.session import ask_all
 from tests.fake_llm import (
     COURSE_Q,
     PYTORCH_Q,
@@ -31,7 +32,7 @@ def test_answer_cites_the_passage_that_holds_its_figure(coach_with):
 
 def test_follow_up_is_rewritten_and_retrieves_the_course(coach_with):
     coach, fake = coach_with(scripted())
-    answer = coach.conversation([PYTORCH_Q, COURSE_Q])
+    answer = ask_all(coach, [PYTORCH_Q, COURSE_Q])
     assert answer.query == REWRITTEN
     assert "Daniel Bourke" in answer.answer and not answer.refused
     assert "Daniel Bourke" in answer.citations[0].text
@@ -41,7 +42,7 @@ def test_follow_up_is_rewritten_and_retrieves_the_course(coach_with):
 
 def test_unusable_rewrite_falls_back_to_the_previous_question(coach_with):
     coach, _ = coach_with(scripted(rewrite=""))
-    answer = coach.conversation([PYTORCH_Q, COURSE_Q])
+    answer = ask_all(coach, [PYTORCH_Q, COURSE_Q])
     assert answer.query == f"{PYTORCH_Q} {COURSE_Q}"
 
 
@@ -277,7 +278,7 @@ def test_prompts_render_strictly():
 
 def test_rewrite_that_invents_a_topic_is_not_trusted(coach_with):
     coach, _ = coach_with(scripted(rewrite="Which course does the guide suggest for learning Docker?"))
-    answer = coach.conversation([PYTORCH_Q, COURSE_Q])
+    answer = ask_all(coach, [PYTORCH_Q, COURSE_Q])
     assert answer.query == f"{PYTORCH_Q} {COURSE_Q}"
     assert "Daniel Bourke" in answer.answer
 
@@ -312,7 +313,7 @@ def test_follow_up_prefers_the_passage_the_previous_answer_cited(coach_with):
 def test_rewrite_that_loses_what_it_points_back_to_is_not_trusted(coach_with):
     vague = "Which course does the guide suggest for a backend developer to move into deep learning?"
     coach, _ = coach_with(scripted(rewrite=vague))
-    answer = coach.conversation([PYTORCH_Q, COURSE_Q])
+    answer = ask_all(coach, [PYTORCH_Q, COURSE_Q])
     assert answer.query == f"{PYTORCH_Q} {COURSE_Q}"
 
 

@@ -13,6 +13,7 @@ import pytest
 from coach.answer import Coach
 from coach.llm_server import chat_model, serving_models, stop_local_server
 from coach.model_files import is_assembled
+from coach.session import ask_all
 from coach.settings import PROJECT_ROOT, Settings
 from tests.fake_llm import PYTORCH_Q
 
@@ -43,11 +44,12 @@ def test_real_model_answers_6_weeks_with_a_citation_that_holds_it(real_coach):
 
 
 def test_real_model_follow_up_names_the_course(real_coach):
-    answer = real_coach.conversation(
+    answer = ask_all(
+        real_coach,
         [
             "How many weeks should a backend developer spend on PyTorch when moving into deep learning?",
             "Which course does the guide suggest for it?",
-        ]
+        ],
     )
     assert not answer.refused, answer.draft
     assert "PyTorch for Deep Learning" in answer.answer
