@@ -18,6 +18,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from coach.condense import standalone_question
+from coach.errors import CoachError
+from coach.exact import read_exact
+from coach.facts import Fact, corpus_facts
 from coach.lexical import tokenize
 from coach.llm import ChatModel
 from coach.prompts import answer_messages
@@ -71,6 +74,7 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)
     sentences: list[CheckedSentence] = field(default_factory=list)  # as shown; sources index `passages`
     not_covered: str = ""  # what the question names that the guides never mention, from a template
+    path: str = "model"  # "facts": composed from the guides' facts, no model call; "model"
 
     @property
     def note(self) -> str:
@@ -108,6 +112,7 @@ class Answer:
             "not_covered": self.not_covered,
             "removed": [{"sentence": s, "reason": r} for s, r in self.removed],
             "timings": {k: round(v, 2) for k, v in self.timings.items()},
+            "answered_by": "refused" if self.refused else self.path,
         }
 
 
@@ -241,6 +246,11 @@ class Coach:
             yield Found(question, [])
             yield self.refusal(question, [], timings=timings, reading=reading)
             return
+        if not history or self.retriever.terms.roles_in(question):
+            exact = self._exact(reading, started)
+            if exact is not None:
+                yield from exact
+                return
         query = standalone_question(self.model, history, question)
         timings["condense"] = time.perf_counter() - started
         follow_up = query != question
@@ -326,6 +336,32 @@ class Coach:
                     yield sentence
             content += part
             offset += len(found)
+
+    @functools.cached_property
+    def facts(self) -> dict[str, list[Fact]]:
+        """The guides' facts, read once (none when the corpus can't be read: the model path answers)."""
+        try:
+            return corpus_facts(self.settings.corpus_dir, self.settings.chunk_chars)
+        except CoachError:
+            return {}
+
+    def _exact(self, reading: Reading, started: float) -> list[Found | CheckedSentence | Answer] | None:
+        """The events of an answer composed from the facts, or None when the reader isn't sure."""
+        by_id = {c.id: c for c in self.retriever.chunks}
+        exact = read_exact(
+            reading.questions, self.facts, self.retriever.terms, self.retriever.chunks, reading.text
+        )
+        if exact is None or any(c not in by_id for line in exact.lines for c in line.chunks):
+            return None
+        order = list(dict.fromkeys(c for line in exact.lines for c in line.chunks))
+        passages = [Passage(by_id[c], 1.0, {}, 1.0) for c in order]
+        content = [CheckedSentence(line.text, [order.index(c) for c in line.chunks]) for line in exact.lines]
+        text, citations = compose(content, passages)
+        timings = {"total": time.perf_counter() - started}
+        answer = Answer(text, citations, False, reading.questions, [], [], passages, "", timings, content)
+        answer.not_covered = not_covered_note(reading.not_covered)
+        answer.path = "facts"
+        return [Found(reading.questions, passages), *content, answer]
 
     @functools.cached_property
     def rarity(self) -> Rarity:

@@ -30,6 +30,7 @@ INLINE_TIMELINE = re.compile(rf"\bTimeline:\s*({DURATION})")
 AMOUNT = r"\$\d{1,3}(?:,\d{3})*(?:\.\d+)?k?\+?"
 MONEY = rf"{AMOUNT}(?:\s*-\s*{AMOUNT})?"
 EARN = re.compile(rf"(?:^|[.;]\s+|,\s+(?:while\s+)?)([A-Z][^.;,]*?)\s+earns?\s+({MONEY})")
+PERCENT_CHANGE = re.compile(r"(?<![\d.])(\d+(?:\s*-\s*\d+)?%)\s+(increase|raise|rise|decrease|cut)\b")
 MEDIAN_PAY = re.compile(rf"\b(median (?:annual )?pay) of ({MONEY})")
 STORY = re.compile(r"^(.+?)\s*\((\w+),\s*(\d+)\)$")  # "From Backend Engineer to AI Engineer (Yuki, 29)"
 CERTIFICATION = re.compile(r"^(.+?)(?:\s*\(([^)]*)\))?(?:\s+—\s+(.+))?$")  # "Name (~$300) — what it shows"
@@ -154,7 +155,7 @@ class PayFigure:
 
     guide: str
     section: str
-    label: Value  # "Entry-level AI engineers", "median annual pay"
+    label: Value  # "Entry-level AI engineers", "median annual pay", or "increase" in "a 40-100% increase"
     amount: Value
 
 
@@ -396,10 +397,13 @@ def _pay_figures(find: _Locator, section: Section) -> list[PayFigure]:
     text = REFERENCE_NOTE.sub("", section.text)
     out = []
     for m in [*EARN.finditer(text), *MEDIAN_PAY.finditer(text)]:
-        who = find.value(section, m.group(1))
-        out.append(
-            PayFigure(find.guide.source, section.heading, who, find.value(section, m.group(2), who.end))
-        )
+        label = find.value(section, m.group(1))
+        amount = find.value(section, m.group(2), label.end)
+        out.append(PayFigure(find.guide.source, section.heading, label, amount))
+    for m in PERCENT_CHANGE.finditer(text):
+        amount = find.value(section, m.group(1))
+        label = find.value(section, m.group(2), amount.end)
+        out.append(PayFigure(find.guide.source, section.heading, label, amount))
     return out
 
 

@@ -178,11 +178,21 @@ def test_ask_plain_text_prints_answer_then_sources(fake_endpoint, capsys):
 
 
 def test_ask_with_unreachable_endpoint_exits_1_with_one_line(indexed, capsys, monkeypatch):
+    from tests.test_answer import PYTORCH_Q
+
     monkeypatch.setenv("COACH_LLM_BASE_URL", "http://127.0.0.1:9/v1")
-    code, out, err = run(capsys, "ask", "--json", "How long is the backend to deep learning transition?")
+    code, out, err = run(capsys, "ask", "--json", PYTORCH_Q)
     assert code == 1 and out == ""
     assert err.startswith("coach: The language model at http://127.0.0.1:9/v1 is not answering.")
     assert err.count("\n") == 1
+
+
+def test_ask_about_a_stated_fact_is_answered_without_the_model(indexed, capsys, monkeypatch):
+    monkeypatch.setenv("COACH_LLM_BASE_URL", "http://127.0.0.1:9/v1")  # nothing answers there
+    code, out, _ = run(capsys, "ask", "--json", "How long is the backend to deep learning transition?")
+    answer = json.loads(out)
+    assert code == 0 and answer["answered_by"] == "facts"
+    assert answer["answer"].startswith("The guide gives a timeline of 9-12 months [1].")
 
 
 def test_ask_without_model_files_names_the_setup_step(indexed, capsys, monkeypatch, tmp_path):
