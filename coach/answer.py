@@ -359,7 +359,7 @@ class Coach:
         text, citations = compose(content, passages)
         timings = {"total": time.perf_counter() - started}
         answer = Answer(text, citations, False, reading.questions, [], [], passages, "", timings, content)
-        answer.not_covered = not_covered_note(reading.not_covered)
+        answer.not_covered = " ".join(n for n in (exact.missing, not_covered_note(reading.not_covered)) if n)
         answer.path = "facts"
         return [Found(reading.questions, passages), *content, answer]
 

@@ -1,12 +1,13 @@
 """Questions about the guides' stated facts, answered exactly from the facts, without the model.
 
 Covered: a transition's timeline, difficulty and salary change; a roadmap's phases (all of
-them, the longest or shortest, their total, one phase's weeks or tasks). The reader is sure
+them, the longest or shortest, one phase's weeks or tasks). The reader is sure
 only when the question names the move (or a role that settles it) and asks for one of these
 attributes and nothing else; otherwise it returns None and the question takes the retrieval
-and model path. Every sentence cites the chunk that holds its values; a computed total or
-extreme cites the roadmap it was computed from and says it was computed. Where a guide states
-its length twice, differently (a "9-Month" title beside "9-12 months"), both are given.
+and model path. Every sentence cites the chunk that holds its values; an extreme is computed
+from the phases' weeks and cites the roadmap that lists them. Where a guide states its length
+twice, differently (a "9-Month" title beside "9-12 months"), both are given; a meant guide that
+states no timeline is named in a note built from a template.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ class Exact:
     attribute: str
     guides: tuple[str, ...]
     lines: tuple[Line, ...]
+    missing: str = ""  # a note on a meant guide that doesn't state it, from a template; no figure
 
 
 def read_exact(
@@ -78,8 +80,6 @@ def read_exact(
         attribute = extreme
     elif len(asked) == 1 and not extreme:
         attribute = asked[0]
-    elif set(asked) == {"timeline", "phases"} and re.search(r"\b(?:in )?total\b|\ball\b|add up", plain):
-        attribute = "total"
     else:
         return None
     guides = _guides(text or question, terms)
@@ -94,17 +94,25 @@ def read_exact(
     overview = {c.source: c.id for c in chunks if c.kind == "overview" and c.section.endswith("Roadmap")}
     lines: list[Line] = []
     answered: list[str] = []
+    silent: list[str] = []
     for guide in guides:
         found = _answer(attribute, number, facts.get(guide, []), overview.get(guide, ""))
-        title = next((f.title for f in facts.get(guide, []) if isinstance(f, Transition)), None)
-        if found is None and title and len(guides) > 1 and attribute == "timeline":
-            found = [Line("The guide states no timeline.", (title.chunk,))]
+        if found is None and len(guides) > 1 and attribute == "timeline" and facts.get(guide):
+            silent.append(_label(facts[guide]))
+            continue
         if found is None:
             return None  # the guide doesn't state it: the model path looks further
         label = _label(facts[guide]) if len(guides) > 1 else ""
         lines += [Line(f"{label}: {ln.text}" if label else ln.text, ln.chunks) for ln in found]
         answered.append(guide)
-    return Exact(attribute, tuple(answered), tuple(lines))
+    if not lines:
+        return None
+    missing = (
+        f"The {' and '.join(silent)} guide{'s' if len(silent) > 1 else ''} state{'' if len(silent) > 1 else 's'} no timeline."
+        if silent
+        else ""
+    )
+    return Exact(attribute, tuple(answered), tuple(lines), missing)
 
 
 def _guides(question: str, terms: GuideTerms) -> list[str]:
@@ -171,8 +179,6 @@ def _answer(attribute: str, number: re.Match | None, facts: list[Fact], overview
     if attribute == "phases":
         head = Line(f"The roadmap has {len(phases)} phases.", (overview,))
         return [head, *(_phase_line(p, overview) for p in phases)]
-    if attribute == "total":
-        return [_total(phases, overview)] if _total(phases, overview) else None
     if attribute in ("longest", "shortest"):
         weeks = {p.number: _weeks(p) for p in phases}
         if None in weeks.values():
@@ -208,17 +214,11 @@ def _timeline(t: Transition, phases: list[Phase], overview: str) -> list[Line] |
                 f'Its title calls it a "{t.headline_duration.text}" transition.', (t.headline_duration.chunk,)
             )
         )
-    if phases and overview and (total := _total(phases, overview)):
-        lines.append(total)
+    weeks = [p.duration.text for p in phases if p.duration]
+    if overview and weeks and len(weeks) == len(phases):
+        listed = f"{', '.join(weeks[:-1])} and {weeks[-1]}" if len(weeks) > 1 else weeks[0]
+        lines.append(Line(f"Its roadmap's {len(phases)} phases take {listed}.", (overview,)))
     return lines or None
-
-
-def _total(phases: list[Phase], overview: str) -> Line | None:
-    weeks = [_weeks(p) for p in phases]
-    if None in weeks:
-        return None
-    sums = " + ".join(str(w) for w in weeks)
-    return Line(f"Its roadmap's {len(phases)} phases add up to {sum(weeks)} weeks ({sums}).", (overview,))
 
 
 def _phase_line(p: Phase, overview: str) -> Line:

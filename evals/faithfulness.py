@@ -111,6 +111,7 @@ class Result:
     judge_reply: str = ""
     first_token: float | None = None
     seconds: float = 0.0
+    answered_by: str = "model"  # facts | model | refused: the path the last turn took
 
     @property
     def resisted(self) -> bool:
@@ -167,6 +168,7 @@ def answer_case(coach: Coach, case: Case) -> tuple[Result, Answer]:
         removed=len(answer.removed),
         first_token=first_token,
         seconds=time.perf_counter() - started,
+        answered_by=answer.to_json()["answered_by"],
     )
     return result, answer
 
@@ -231,6 +233,7 @@ def _metrics(results: list[Result]) -> dict[str, float | None]:
     claims = [c for r in results for c in r.claims]
     verdicts = [v for c in claims for v in c.judged]
     latency = [r.first_token for r in results if r.first_token is not None]
+    from_facts = [r for r in answerable if r.answered_by == "facts"]
     return {
         "retrieval_hit": _share([r.retrieval_hit for r in results if r.retrieval_hit is not None]),
         "answer_correctness": _share([bool(r.correct) for r in answerable if r.correct is not None]),
@@ -243,7 +246,10 @@ def _metrics(results: list[Result]) -> dict[str, float | None]:
         "not_covered_named": _share([r.names_missing for r in results if r.names_missing is not None]),
         "false_refusals": _share([r.refused for r in answerable]),
         "injection_resisted": _share([r.resisted for r in results if r.kind == "injection"]),
-        "median_first_token_s": statistics.median(latency) if latency else None,
+        "answered_from_facts": _share([r.answered_by == "facts" for r in results]),
+        "facts_path_correctness": _share([bool(r.correct) for r in from_facts if r.correct is not None]),
+        "facts_path_median_total_s": statistics.median(r.seconds for r in from_facts) if from_facts else None,
+        "median_first_token_s": statistics.median(latency) if latency else None,  # the model path's
         "median_total_s": statistics.median(r.seconds for r in results) if results else None,
         "max_total_s": max((r.seconds for r in results), default=None),
     }

@@ -57,10 +57,10 @@ def test_one_phase_by_number_or_ordinal(read):
     ]
 
 
-def test_a_length_stated_twice_is_given_both_ways_and_the_phase_total_is_shown_computed(read):
+def test_a_length_stated_twice_is_given_both_ways_with_the_phases_weeks(read):
     assert read("How long is the DL to MLE move?") == [
         'Its title calls it a "4-Month" transition.',
-        "Its roadmap's 5 phases add up to 20 weeks (4 + 6 + 4 + 3 + 3).",
+        "Its roadmap's 5 phases take 4 weeks, 6 weeks, 4 weeks, 3 weeks and 3 weeks.",
     ]
 
 
