@@ -18,6 +18,14 @@ from tests.fake_llm import FakeLLM
 
 apply_process_switches()
 CORPUS = PROJECT_ROOT / "corpus"
+# The guides of the corpus, by the move or path each describes.
+DL_TO_ARCHITECT, DL_TO_MLE, ARCHITECT_PATH, BACKEND_TO_DL, AI_ENGINEER = (
+    "000_9e3a73c7d27677eb.txt",
+    "001_4c8e3eb882205519.txt",
+    "002_f509431828cc4a69.txt",
+    "003_64d046e4da0a868d.txt",
+    "004_119f0da49d63d80d.txt",
+)
 
 
 @pytest.fixture(autouse=True)

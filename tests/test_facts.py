@@ -26,15 +26,7 @@ from coach.facts import (
     guide_facts,
 )
 from coach.guides import parse_guide
-from tests.conftest import CORPUS
-
-DL_ARCHITECT, DL_MLE, AIML_ARCHITECT, BACKEND_DL, AI_ENGINEER = (
-    "000_9e3a73c7d27677eb.txt",
-    "001_4c8e3eb882205519.txt",
-    "002_f509431828cc4a69.txt",
-    "003_64d046e4da0a868d.txt",
-    "004_119f0da49d63d80d.txt",
-)
+from tests.conftest import AI_ENGINEER, ARCHITECT_PATH, BACKEND_TO_DL, CORPUS, DL_TO_ARCHITECT, DL_TO_MLE
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +43,7 @@ def text(v: Value | None) -> str | None:
 
 
 def test_backend_to_deep_learning(facts):
-    (t,) = of(facts, BACKEND_DL, Transition)
+    (t,) = of(facts, BACKEND_TO_DL, Transition)
     assert (t.from_role, t.to_role) == ("Backend Developer", "Deep Learning Engineer")
     assert [text(v) for v in (t.difficulty, t.timeline, t.salary_change, t.headline_duration)] == [
         "Challenging",
@@ -60,7 +52,9 @@ def test_backend_to_deep_learning(facts):
         "9-Month",
     ]
     to_learn = {
-        s.name.text: (text(s.priority), text(s.duration)) for s in of(facts, BACKEND_DL, Skill) if s.priority
+        s.name.text: (text(s.priority), text(s.duration))
+        for s in of(facts, BACKEND_TO_DL, Skill)
+        if s.priority
     }
     assert to_learn == {
         "Neural Network Architectures (CNNs, RNNs, Transformers)": ("Important", "10 weeks"),
@@ -70,7 +64,7 @@ def test_backend_to_deep_learning(facts):
         "Research Paper Reading and Implementation": ("Nice to have", "Ongoing"),
         "Distributed Training and Model Optimization": ("Nice to have", "3 weeks"),
     }
-    phases = of(facts, BACKEND_DL, Phase)
+    phases = of(facts, BACKEND_TO_DL, Phase)
     assert [(p.number, text(p.duration)) for p in phases] == [
         (1, "8 weeks"),
         (2, "6 weeks"),
@@ -84,18 +78,18 @@ def test_backend_to_deep_learning(facts):
         "Coursera: Deep Learning Specialization by Andrew Ng",
         "Book: 'Deep Learning' by Goodfellow, Bengio, Courville",
     ]
-    pay = {p.label.text: p.amount.text for p in of(facts, BACKEND_DL, PayFigure)}
+    pay = {p.label.text: p.amount.text for p in of(facts, BACKEND_TO_DL, PayFigure)}
     assert pay == {
         "Backend Developers": "$85k-$140k",
         "Deep Learning Engineers": "$140k-$280k",
         "increase": "40-100%",
     }
-    (faq,) = of(facts, BACKEND_DL, Faq)
+    (faq,) = of(facts, BACKEND_TO_DL, Faq)
     assert faq.question is None and faq.answer.text.startswith("Based on the salary ranges")
 
 
 def test_deep_learning_to_ai_architect(facts):
-    (t,) = of(facts, DL_ARCHITECT, Transition)
+    (t,) = of(facts, DL_TO_ARCHITECT, Transition)
     assert [text(v) for v in (t.difficulty, t.timeline, t.salary_change, t.headline_duration)] == [
         "Moderate",
         "6-9 months",
@@ -103,14 +97,14 @@ def test_deep_learning_to_ai_architect(facts):
         "9-Month",
     ]
     cloud = next(
-        s for s in of(facts, DL_ARCHITECT, Skill) if s.name.text.startswith("Cloud Platform Expertise")
+        s for s in of(facts, DL_TO_ARCHITECT, Skill) if s.name.text.startswith("Cloud Platform Expertise")
     )
     assert (text(cloud.priority), text(cloud.duration)) == ("Critical", "10 weeks")
     leadership = next(
-        s for s in of(facts, DL_ARCHITECT, Skill) if s.name.text.startswith("Technical Leadership")
+        s for s in of(facts, DL_TO_ARCHITECT, Skill) if s.name.text.startswith("Technical Leadership")
     )
     assert text(leadership.duration) == "Ongoing"
-    assert [text(p.duration) for p in of(facts, DL_ARCHITECT, Phase)] == [
+    assert [text(p.duration) for p in of(facts, DL_TO_ARCHITECT, Phase)] == [
         "8 weeks",
         "6 weeks",
         "6 weeks",
@@ -118,18 +112,18 @@ def test_deep_learning_to_ai_architect(facts):
         "4 weeks",
     ]
     transferable = [
-        s.name.text for s in of(facts, DL_ARCHITECT, Skill) if s.list == "Your Transferable Skills"
+        s.name.text for s in of(facts, DL_TO_ARCHITECT, Skill) if s.list == "Your Transferable Skills"
     ]
     assert transferable[0] == "Neural Network Architecture" and len(transferable) == 5
 
 
 def test_deep_learning_to_ml_engineer_states_no_summary_or_skill_weeks(facts):
-    (t,) = of(facts, DL_MLE, Transition)
+    (t,) = of(facts, DL_TO_MLE, Transition)
     assert text(t.headline_duration) == "4-Month"
     assert (t.difficulty, t.timeline, t.salary_change, t.demand) == (None, None, None, None)
-    to_learn = [s for s in of(facts, DL_MLE, Skill) if s.list == "Skills You'll Need to Learn"]
+    to_learn = [s for s in of(facts, DL_TO_MLE, Skill) if s.list == "Skills You'll Need to Learn"]
     assert len(to_learn) == 6 and all(s.priority is None and s.duration is None for s in to_learn)
-    phases = of(facts, DL_MLE, Phase)
+    phases = of(facts, DL_TO_MLE, Phase)
     assert [text(p.duration) for p in phases] == ["4 weeks", "6 weeks", "4 weeks", "3 weeks", "3 weeks"]
     assert (
         phases[0].tasks[0].text == "Complete Andrew Ng's Machine Learning course to fill traditional ML gaps"
@@ -138,9 +132,9 @@ def test_deep_learning_to_ml_engineer_states_no_summary_or_skill_weeks(facts):
 
 
 def test_ai_ml_architect_path(facts):
-    (t,) = of(facts, AIML_ARCHITECT, Transition)
+    (t,) = of(facts, ARCHITECT_PATH, Transition)
     assert (t.to_role, t.from_role, t.timeline) == ("AI/ML Architect", "", None)
-    levels = {s.name.text: text(s.level) for s in of(facts, AIML_ARCHITECT, Skill)}
+    levels = {s.name.text: text(s.level) for s in of(facts, ARCHITECT_PATH, Skill)}
     assert levels == {
         "ML Fundamentals": "Intermediate",
         "System Design": "Advanced",
@@ -149,8 +143,8 @@ def test_ai_ml_architect_path(facts):
         "Cloud & DevOps": "Intermediate",
         "AI Agents & LLMs": "Intermediate",
     }
-    assert of(facts, AIML_ARCHITECT, Phase) == []  # the guide names four phases but lists none
-    questions = of(facts, AIML_ARCHITECT, InterviewQuestion)
+    assert of(facts, ARCHITECT_PATH, Phase) == []  # the guide names four phases but lists none
+    questions = of(facts, ARCHITECT_PATH, InterviewQuestion)
     assert len(questions) == 8
     assert [q.category for q in questions[::2]] == [
         "System Design",
@@ -228,10 +222,10 @@ def test_a_repeated_value_gets_the_span_of_its_own_item(facts):
     """ "4 weeks" is stated by four items of one guide: each keeps its own span."""
     spans = [
         s.duration.start
-        for s in of(facts, DL_ARCHITECT, Skill)
+        for s in of(facts, DL_TO_ARCHITECT, Skill)
         if s.duration and s.duration.text == "4 weeks"
     ]
-    spans += [p.duration.start for p in of(facts, DL_ARCHITECT, Phase) if p.duration.text == "4 weeks"]
+    spans += [p.duration.start for p in of(facts, DL_TO_ARCHITECT, Phase) if p.duration.text == "4 weeks"]
     assert len(spans) == 4 and len(set(spans)) == 4
 
 
@@ -262,25 +256,25 @@ def test_cli_facts_json_lists_every_guide_with_spans(capsys):
     assert main(["facts", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [g["source"] for g in data["guides"]] == [
-        DL_ARCHITECT,
-        DL_MLE,
-        AIML_ARCHITECT,
-        BACKEND_DL,
+        DL_TO_ARCHITECT,
+        DL_TO_MLE,
+        ARCHITECT_PATH,
+        BACKEND_TO_DL,
         AI_ENGINEER,
     ]
     summary = data["guides"][3]["facts"][0]
     assert summary["type"] == "Transition"
     assert summary["timeline"]["value"] == "9-12 months"
-    raw = (CORPUS / BACKEND_DL).read_text(encoding="utf-8")
+    raw = (CORPUS / BACKEND_TO_DL).read_text(encoding="utf-8")
     assert raw[summary["timeline"]["start"] : summary["timeline"]["end"]] == "9-12 months"
 
 
 def test_cli_facts_one_guide_and_an_unknown_name(capsys):
-    assert main(["facts", BACKEND_DL]) == 0
+    assert main(["facts", BACKEND_TO_DL]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"== {BACKEND_DL}")
+    assert out.startswith(f"== {BACKEND_TO_DL}")
     assert "  timeline: 9-12 months  [187:198]" in out
-    assert DL_MLE not in out
+    assert DL_TO_MLE not in out
     assert main(["facts", "missing.txt"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("coach: No guide named missing.txt") and err.count("\n") == 1

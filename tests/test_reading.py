@@ -7,14 +7,7 @@ import pytest
 from coach.reading import read_question
 from coach.roles import roles_in
 from coach.terms import GuideTerms, meant_guides
-
-DL_TO_ARCHITECT, DL_TO_MLE, ARCHITECT_PATH, BACKEND_TO_DL, AI_ENGINEER = (
-    "000_9e3a73c7d27677eb.txt",
-    "001_4c8e3eb882205519.txt",
-    "002_f509431828cc4a69.txt",
-    "003_64d046e4da0a868d.txt",
-    "004_119f0da49d63d80d.txt",
-)
+from tests.conftest import AI_ENGINEER, ARCHITECT_PATH, BACKEND_TO_DL, DL_TO_ARCHITECT, DL_TO_MLE
 
 
 @pytest.fixture(scope="module")
