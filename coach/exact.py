@@ -1,7 +1,8 @@
 """Questions about the guides' stated facts, answered exactly from the facts, without the model.
 
 Covered: a transition's timeline, difficulty and salary change; a roadmap's phases (all of
-them, the longest or shortest, one phase's weeks or tasks). The reader is sure
+them, the longest or shortest, one phase's weeks or tasks); a list asked for by its heading's
+words; the timeline given for a starting role the asker names. The reader is sure
 only when the question names the move (or a role that settles it) and asks for one of these
 attributes and nothing else; otherwise it returns None and the question takes the retrieval
 and model path. Every sentence cites the chunk that holds its values; an extreme is computed
@@ -80,8 +81,11 @@ def read_exact(
         attribute = extreme
     elif len(asked) == 1 and not extreme:
         attribute = asked[0]
+    elif not asked and not extreme:
+        return _list(question, facts, terms, text)
     else:
         return None
+    named = {role for role, _ in terms.roles_in(text or question)}
     guides = _guides(text or question, terms)
     if attribute not in (
         "timeline",
@@ -97,6 +101,8 @@ def read_exact(
     silent: list[str] = []
     for guide in guides:
         found = _answer(attribute, number, facts.get(guide, []), overview.get(guide, ""))
+        if found is None and attribute == "timeline":
+            found = _source_timeline(facts.get(guide, []), named)
         if found is None and len(guides) > 1 and attribute == "timeline" and facts.get(guide):
             silent.append(_label(facts[guide]))
             continue
@@ -115,13 +121,48 @@ def read_exact(
     return Exact(attribute, tuple(answered), tuple(lines), missing)
 
 
-def _guides(question: str, terms: GuideTerms) -> list[str]:
+def _source_timeline(facts: list[Fact], named: set[str]) -> list[Line] | None:
+    """The timeline a guide gives for the starting role the text names ("I'm a backend developer")."""
+    lines = [
+        Line(f"For a {s.name.text}, the guide gives a timeline of {s.timeline.text}.", (s.timeline.chunk,))
+        for s in facts
+        if isinstance(s, SourceRole)
+        and s.timeline
+        and named & {part.strip() for part in s.name.text.split(" / ")}
+    ]
+    return lines or None
+
+
+def _list(question: str, facts: dict[str, list[Fact]], terms: GuideTerms, text: str) -> Exact | None:
+    """A list the guide gives, asked for by its heading's words ("what will I love", "interview
+    tips", "this week"): every word of one heading is in the question, and one guide has it."""
+    asked = set(tokenize(terms.plain(question)))
+    guides = _guides(text or question, terms, loose=True)
+    found: dict[tuple[str, str], list[Item]] = {}
+    for guide in guides:
+        for f in facts.get(guide, []):
+            if isinstance(f, Item) and f.name is None:
+                words = {t for t in tokenize(f.list.split(" > ")[-1]) if len(t) >= 3}
+                if words and words <= asked:
+                    found.setdefault((guide, f.list), []).append(f)
+    if len({head.split(" > ")[-1] for _, head in found}) != 1 or len({g for g, _ in found}) != 1:
+        return None
+    (((guide, heading), items),) = found.items()
+    where = heading.split(" > ")[-1]
+    lines = [Line(f"The guide lists these under {where}.", (items[0].text.chunk,))]
+    lines += [Line(f"{i.text.text.rstrip('.')}.", (i.text.chunk,)) for i in items]
+    return Exact("list", (guide,), tuple(lines))
+
+
+def _guides(question: str, terms: GuideTerms, loose: bool = False) -> list[str]:
     """The guides the question settles on: the ones it could mean, or the one whose move it names."""
     meant = meant_guides(question, terms)
     if meant:
         return meant
     named = {role for role, _ in terms.roles_in(question)}
     moves = [g for g, (start, end, _) in sorted(terms.guide_roles.items()) if start in named and end in named]
+    if loose and not moves:  # a role alone names the guides that lead to it ("being an ML engineer")
+        moves = [g for g, (_, end, _) in sorted(terms.guide_roles.items()) if end in named]
     return moves if len(moves) == 1 else []
 
 

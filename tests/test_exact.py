@@ -91,3 +91,28 @@ def test_a_self_description_settles_which_move_is_meant(read):
 )
 def test_what_the_reader_is_not_sure_of_goes_to_the_model(read, question):
     assert read(question) is None
+
+
+def test_a_list_asked_for_by_its_heading_words_is_given_whole(read):
+    lines = read("What will I love about being an ML engineer?")
+    assert lines[0] == "The guide lists these under What You'll Love."
+    assert lines[1:] == [
+        "Seeing your models deployed and creating real business impact.",
+        "Broader industry opportunities beyond research labs.",
+        "Working on diverse problems across different business domains.",
+        "Higher visibility of your work's impact on company metrics.",
+    ]
+    # Two guides end in an architect; only one gives interview tips.
+    assert read("What interview tips does the architect path give?")[1] == (
+        "Always start with requirements clarification and scale estimation."
+    )
+
+
+def test_a_starting_role_the_asker_names_gets_its_own_timeline(read):
+    question = "What timeline does the AI engineer guide give for someone like me?"
+    assert read(question, f"I'm a Rust backend developer at an insurer. {question}") == [
+        "For a Software Engineer / Backend Developer, the guide gives a timeline of 6-12 months."
+    ]
+    assert read(question, f"I work as a data engineer. {question}") == [
+        "For a Data Engineer, the guide gives a timeline of 6-9 months."
+    ]
