@@ -28,6 +28,7 @@ ATTRIBUTES = {
     "difficulty": r"how (?:hard|difficult|tough|challenging)|difficulty|difficult",
     "salary_change": r"salary (?:change|increase|jump|bump|rise|gain)|pay (?:change|increase|rise|bump)|raise",
     "phases": r"phases?|stages?|steps?",
+    "gap": r"gaps?",
 }
 EXTREMES = {"longest": r"longest|most time", "shortest": r"shortest|least time|quickest"}
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "last": -1, "final": -1}
@@ -86,6 +87,8 @@ def read_exact(
     else:
         return None
     named = {role for role, _ in terms.roles_in(text or question)}
+    if attribute == "gap":  # what a starting role the asker names lacks, or the guide's list of gaps
+        return _source_gap(facts, named, terms, text or question) or _list(question, facts, terms, text)
     guides = _guides(text or question, terms)
     if attribute not in (
         "timeline",
@@ -131,6 +134,23 @@ def _source_timeline(facts: list[Fact], named: set[str]) -> list[Line] | None:
         and named & {part.strip() for part in s.name.text.split(" / ")}
     ]
     return lines or None
+
+
+def _source_gap(facts: dict[str, list[Fact]], named: set[str], terms: GuideTerms, text: str) -> Exact | None:
+    """The gap a guide's source-role entry names for the starting role the asker names."""
+    for guide in _guides(text, terms):
+        for s in facts.get(guide, []):
+            parts = (
+                {part.strip() for part in s.name.text.split(" / ")} if isinstance(s, SourceRole) else set()
+            )
+            if named & parts:
+                said = [x for x in re.split(r"(?<=\.)\s+", s.detail.text) if re.search(r"\bgaps?\b", x, re.I)]
+                if len(said) == 1:
+                    line = Line(
+                        f"For a {s.name.text}, the guide says: {said[0].rstrip('.')}.", (s.detail.chunk,)
+                    )
+                    return Exact("gap", (guide,), (line,))
+    return None
 
 
 def _list(question: str, facts: dict[str, list[Fact]], terms: GuideTerms, text: str) -> Exact | None:

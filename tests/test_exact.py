@@ -116,3 +116,16 @@ def test_a_starting_role_the_asker_names_gets_its_own_timeline(read):
     assert read(question, f"I work as a data engineer. {question}") == [
         "For a Data Engineer, the guide gives a timeline of 6-9 months."
     ]
+
+
+def test_the_gap_a_guide_names_for_the_askers_starting_role(read):
+    question = "What gap does the AI engineer guide see for people like me?"
+    assert read(question, f"I work in Oslo as an ML researcher. {question}") == [
+        "For a Machine Learning Researcher / PhD Graduate, the guide says: The gap is production engineering"
+        " — building systems that run 24/7, scale to millions of requests, and integrate with existing"
+        " infrastructure."
+    ]
+    assert (
+        read("What gaps must I fill to become an AI engineer?")[0]
+        == "The guide lists these under Gaps to Fill."
+    )
