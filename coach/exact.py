@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from coach.facts import Certification, Fact, Item, PayFigure, Phase, Skill, SourceRole, Story, Transition
 from coach.lexical import tokenize
 from coach.records import Chunk
-from coach.terms import PATH_WORD, GuideTerms, meant_guides
+from coach.terms import PATH_WORD, GuideTerms, listed_roles, meant_guides
 
 # The attribute a question asks for, in the words people use for it. A general lexicon of
 # attributes: the roles, phases and values themselves come from the facts.
@@ -129,9 +129,7 @@ def _source_timeline(facts: list[Fact], named: set[str]) -> list[Line] | None:
     lines = [
         Line(f"For a {s.name.text}, the guide gives a timeline of {s.timeline.text}.", (s.timeline.chunk,))
         for s in facts
-        if isinstance(s, SourceRole)
-        and s.timeline
-        and named & {part.strip() for part in s.name.text.split(" / ")}
+        if isinstance(s, SourceRole) and s.timeline and named & set(listed_roles(s.name.text))
     ]
     return lines or None
 
@@ -140,9 +138,7 @@ def _source_gap(facts: dict[str, list[Fact]], named: set[str], terms: GuideTerms
     """The gap a guide's source-role entry names for the starting role the asker names."""
     for guide in _guides(text, terms):
         for s in facts.get(guide, []):
-            parts = (
-                {part.strip() for part in s.name.text.split(" / ")} if isinstance(s, SourceRole) else set()
-            )
+            parts = set(listed_roles(s.name.text)) if isinstance(s, SourceRole) else set()
             if named & parts:
                 said = [x for x in re.split(r"(?<=\.)\s+", s.detail.text) if re.search(r"\bgaps?\b", x, re.I)]
                 if len(said) == 1:

@@ -14,7 +14,7 @@ same layout needs no change here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from coach.chunking import chunk_guide, guide_files
@@ -449,6 +449,6 @@ def fact_lines(fact: Fact) -> list[str]:
             lines.append(f"  {name}: {v['value']}  [{v['start']}:{v['end']}]")
         elif isinstance(v, list):
             lines.extend(f"  {name}: {x['value']}  [{x['start']}:{x['end']}]" for x in v)
-        elif v not in (None, "") and not is_dataclass(v):
+        elif v not in (None, ""):
             lines.append(f"  {name}: {v}")
     return lines

@@ -47,7 +47,7 @@ class GuideTerms:
             heading = c.section.split(" > ")
             listed.setdefault(c.source, set())
             for kind in set(heading[:-1]) & set(data.source_lists + data.destination_lists):
-                for role in _listed_roles(heading[-1]):
+                for role in listed_roles(heading[-1]):
                     names.setdefault(role, [data.plain(role)])
                     listed[c.source].add(role)
                     if kind in data.destination_lists:
@@ -168,7 +168,7 @@ def meant_guides(text: str, terms: GuideTerms) -> list[str]:
     ]
 
 
-def _listed_roles(item: str) -> list[str]:
+def listed_roles(item: str) -> list[str]:
     """ "Software Engineer / Backend Developer" -> both; "AI Product Manager — Median $..." -> the role."""
     name = re.split(r"\s+[—–-]\s+", item)[0]
     return [part.strip() for part in name.split(" / ") if part.strip()]
