@@ -42,7 +42,7 @@ GATES = Path(__file__).with_name("gates.toml")
 class Case:
     id: str
     split: str  # dev: tuned on | test: held out, looked at only as totals
-    kind: str  # fact | follow_up | partial | ambiguous | unanswerable | language | injection
+    kind: str  # fact | follow_up | comparison | partial | ambiguous | unanswerable | language | injection
     shape: str  # how it is worded: lead_in, command, self_description, short_form, typo, ...
     turns: list[str]
     facts: list[list[str]]
@@ -237,6 +237,8 @@ def _metrics(results: list[Result]) -> dict[str, float | None]:
     return {
         "retrieval_hit": _share([r.retrieval_hit for r in results if r.retrieval_hit is not None]),
         "answer_correctness": _share([bool(r.correct) for r in answerable if r.correct is not None]),
+        "follow_up_correctness": _share([bool(r.correct) for r in answerable if r.kind == "follow_up"]),
+        "comparison_correctness": _share([bool(r.correct) for r in answerable if r.kind == "comparison"]),
         "numbers_in_cited_passages": _share([c.numbers_ok for c in claims]),
         "judge_faithfulness": _share([c.judge_ok for c in claims]),
         "citation_precision": _share([v is True for v in verdicts]),

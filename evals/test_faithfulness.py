@@ -25,7 +25,9 @@ def test_golden_set_has_the_cases_the_suite_needs():
     assert kinds.count("fact") >= 30 and kinds.count("follow_up") >= 8
     assert kinds.count("unanswerable") >= 8 and kinds.count("injection") >= 5
     assert len({c.source for c in cases if c.kind == "fact"}) == 5
-    assert all(len(c.turns) == 2 for c in cases if c.kind == "follow_up")
+    assert all(len(c.turns) in (2, 3) for c in cases if c.kind == "follow_up")
+    for kind in ("follow_up", "comparison"):  # each half holds enough of both to be measured
+        assert all(sum(c.kind == kind and c.split == s for c in cases) >= 8 for s in ("dev", "test"))
     test = [c for c in cases if c.split == "test"]
     assert {c.split for c in cases} == {"dev", "test"} and len(test) >= 20
     assert {c.shape for c in test} >= {
