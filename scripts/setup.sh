@@ -21,6 +21,10 @@ if ! .venv/bin/python -c 'import torch' 2>/dev/null; then
   "${PIP[@]}" install -q "torch==2.13.0"
 fi
 
+# llama.cpp is compiled for the x86-64 features every recent CPU has (AVX2, FMA, F16C), not for
+# this machine's own: a native build uses AMX tile instructions wherever the CPU lists them, and
+# crashes on the first answer where the kernel doesn't enable them.
+export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF}"
 stamp=".venv/.coach-installed-$(cat pyproject.toml | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   echo "setup: installing the coach and its dependencies (llama-cpp-python compiles once: ~9 min)"
