@@ -17,10 +17,11 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from coach.condense import standalone_question
+from coach.condense import needs_rewrite, standalone_question
 from coach.errors import CoachError
 from coach.exact import read_exact
 from coach.facts import Fact, corpus_facts
+from coach.frame import Frame, loose_frame
 from coach.lexical import tokenize
 from coach.llm import ChatModel
 from coach.prompts import answer_messages
@@ -75,6 +76,8 @@ class Answer:
     sentences: list[CheckedSentence] = field(default_factory=list)  # as shown; sources index `passages`
     not_covered: str = ""  # what the question names that the guides never mention, from a template
     path: str = "model"  # "facts": composed from the guides' facts, no model call; "model"
+    frame: Frame | None = None  # what the turn was about; the next turn's follow-up is read against it
+    about: str = ""  # the frame as shown: "Backend Developer → Deep Learning Engineer · PyTorch · weeks"
 
     @property
     def note(self) -> str:
@@ -113,6 +116,7 @@ class Answer:
             "removed": [{"sentence": s, "reason": r} for s, r in self.removed],
             "timings": {k: round(v, 2) for k, v in self.timings.items()},
             "answered_by": "refused" if self.refused else self.path,
+            "about": self.about,
         }
 
 
@@ -224,13 +228,15 @@ class Coach:
         history: list[tuple[str, str]] | None = None,
         cited: set[str] | None = None,
         guide: str | None = None,
+        state: Frame | None = None,
     ) -> Iterator[Found | CheckedSentence | Answer]:
         """Answer one question as events: `Found` (the passages, before generation starts), then
         each sentence that passed the checker as soon as it is complete, then the final `Answer`.
 
         history: earlier (user turn, coach answer) pairs, oldest first; cited: ids of the chunks
         the previous answer cited, which a follow-up most likely means; guide: search only the
-        guide with this file name. The user's whole text goes to the model, as data; what it
+        guide with this file name; state: the previous answer's frame, which a follow-up is read
+        against (what it lacks, it takes from there). The user's whole text goes to the model, as data; what it
         names that the guides never mention is said in `Answer.not_covered`. When the question
         could mean more than one guide's move, each is answered, labelled. Sentences that fail
         the checker are never yielded. If the draft turns out mostly unsupported, the final
@@ -246,12 +252,12 @@ class Coach:
             yield Found(question, [])
             yield self.refusal(question, [], timings=timings, reading=reading)
             return
-        if not history or self.retriever.terms.roles_in(question):
-            exact = self._exact(reading, started)
-            if exact is not None:
-                yield from exact
-                return
-        query = standalone_question(self.model, history, question)
+        state = state if history else None
+        exact = self._exact(reading, started, state, guide)
+        if exact is not None:
+            yield from exact
+            return
+        query = self._resolved(question, reading, history, state, guide)
         timings["condense"] = time.perf_counter() - started
         follow_up = query != question
         context = " ".join(user for user, _ in history[-2:])
@@ -306,6 +312,11 @@ class Coach:
         text, citations = compose(content, passages)
         answer = Answer(text, citations, False, query, [], removed, passages, "".join(pieces), timings, shown)
         answer.not_covered = not_covered_note(reading.not_covered)
+        cited_guides = {passages[i].chunk.source for c in shown for i in c.sources}
+        answer.frame = loose_frame(
+            reading.questions, self.facts, self.retriever.terms, reading.text, state, cited_guides
+        )
+        answer.about = answer.frame.about(self.guide_labels) if answer.frame else ""
         yield answer
 
     def _drafted(
@@ -345,11 +356,41 @@ class Coach:
         except CoachError:
             return {}
 
-    def _exact(self, reading: Reading, started: float) -> list[Found | CheckedSentence | Answer] | None:
+    @functools.cached_property
+    def guide_labels(self) -> dict[str, str]:
+        """Each guide's move, "Backend Developer → Deep Learning Engineer", by file name."""
+        return {c.source: guide_label(c) for c in self.retriever.chunks}
+
+    def _resolved(
+        self,
+        question: str,
+        reading: Reading,
+        history: list[tuple[str, str]],
+        state: Frame | None,
+        guide: str | None,
+    ) -> str:
+        """The question to retrieve with and put to the model. A follow-up is completed from the
+        previous turn's frame ("what about her side project?" + "AI Engineer path · Yuki"), with
+        no model call; the model rewrites it only when the previous turn left no frame."""
+        if not history or not needs_rewrite(question, history):
+            return question
+        if state is not None and (state.guides or state.entities):
+            return f"{question} (about: {state.about(self.guide_labels)})"
+        return standalone_question(self.model, history, question)
+
+    def _exact(
+        self, reading: Reading, started: float, state: Frame | None = None, guide: str | None = None
+    ) -> list[Found | CheckedSentence | Answer] | None:
         """The events of an answer composed from the facts, or None when the reader isn't sure."""
         by_id = {c.id: c for c in self.retriever.chunks}
         exact = read_exact(
-            reading.questions, self.facts, self.retriever.terms, self.retriever.chunks, reading.text
+            reading.questions,
+            self.facts,
+            self.retriever.terms,
+            self.retriever.chunks,
+            reading.text,
+            state,
+            guide,
         )
         if exact is None or any(c not in by_id for line in exact.lines for c in line.chunks):
             return None
@@ -358,9 +399,12 @@ class Coach:
         content = [CheckedSentence(line.text, [order.index(c) for c in line.chunks]) for line in exact.lines]
         text, citations = compose(content, passages)
         timings = {"total": time.perf_counter() - started}
-        answer = Answer(text, citations, False, reading.questions, [], [], passages, "", timings, content)
+        about = exact.frame.about(self.guide_labels) if exact.frame else ""
+        query = f"{reading.questions} (about: {about})" if state is not None and about else reading.questions
+        answer = Answer(text, citations, False, query, [], [], passages, "", timings, content)
         answer.not_covered = " ".join(n for n in (exact.missing, not_covered_note(reading.not_covered)) if n)
         answer.path = "facts"
+        answer.frame, answer.about = exact.frame, about
         return [Found(reading.questions, passages), *content, answer]
 
     @functools.cached_property

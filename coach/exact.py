@@ -16,31 +16,71 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from coach.facts import Certification, Fact, Item, PayFigure, Phase, Skill, SourceRole, Story, Transition
+from coach.facts import (
+    Certification,
+    DestinationRole,
+    Fact,
+    Item,
+    PayFigure,
+    Phase,
+    Skill,
+    SourceRole,
+    Story,
+    Transition,
+    Value,
+)
+from coach.frame import (
+    ASKING,
+    FIELDS,
+    KINDS,
+    OPENER,
+    Asked,
+    Frame,
+    field_of,
+    kind_set,
+    name_of,
+    named_things,
+    read_asked,
+    settled_guides,
+    two_moves,
+    unnamed_modifier,
+)
+from coach.layout import layout
 from coach.lexical import tokenize
 from coach.records import Chunk
-from coach.terms import PATH_WORD, GuideTerms, listed_roles, meant_guides
+from coach.terms import PATH_WORD, GuideTerms, listed_roles
 
-# The attribute a question asks for, in the words people use for it. A general lexicon of
-# attributes: the roles, phases and values themselves come from the facts.
+# What a question can ask of a move as a whole, in the words people use for it.
 ATTRIBUTES = {
-    "timeline": r"how long|timeline|time ?frame|how many (?:months|weeks|years)|how much time|duration",
-    "difficulty": r"how (?:hard|difficult|tough|challenging)|difficulty|difficult",
+    "timeline": r"how long|timeline|time ?frame|how many (?:months|weeks|years)|how much time|duration"
+    r"|longer|shorter|faster|quicker",
+    "difficulty": r"how (?:hard|difficult|tough|challenging)|difficulty|difficult|harder|easier",
     "salary_change": r"salary (?:change|increase|jump|bump|rise|gain)|pay (?:change|increase|rise|bump)|raise",
-    "phases": r"phases?|stages?|steps?",
     "gap": r"gaps?",
 }
-EXTREMES = {"longest": r"longest|most time", "shortest": r"shortest|least time|quickest"}
-ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "last": -1, "final": -1}
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6} | ORDINALS
-PHASE_NUMBER = re.compile(
-    r"\bphase\s+(\d{1,2}|one|two|three|four|five|six)\b"
-    r"|\b(first|second|third|fourth|fifth|sixth|last|final|[1-6](?:st|nd|rd|th))\s+phase\b"
-)
-TASKS = re.compile(r"\b(?:tasks?|what (?:do|should|will) i do|involve|cover|consist)\b")
 # A second request in the same question ("... and which skills?"): the reader is not sure.
 MORE = re.compile(r"\b(?:and|also|plus|as well as)\s+(?:what|which|how|who|where|why|when|its|the|their)\b")
-WEEKS = re.compile(r"^(\d+)\s*weeks?$")
+# How a figure is said to be larger or smaller, by attribute and direction.
+RANKED = {
+    ("priority", "max"): ("most important", "more important"),
+    ("priority", "min"): ("least important", "less important"),
+    ("duration", "max"): ("longest", "longer"),
+    ("duration", "min"): ("shortest", "shorter"),
+    ("cost", "max"): ("most expensive", "more expensive"),
+    ("cost", "min"): ("cheapest", "cheaper"),
+    ("pay", "max"): ("best paid", "better paid"),
+    ("pay", "min"): ("lowest paid", "lower paid"),
+}
+FIGURE = re.compile(r"(\d[\d,]*(?:\.\d+)?)(k?)")
+UNIT_WEEKS = {"week": 1.0, "month": 52 / 12, "year": 52.0}
+NOUNS = {
+    Skill: "skill",
+    Phase: "phase",
+    Certification: "certification",
+    SourceRole: "starting role",
+    DestinationRole: "role",
+    Story: "story",
+}
 
 
 @dataclass(frozen=True)
@@ -53,57 +93,85 @@ class Line:
 
 @dataclass(frozen=True)
 class Exact:
-    """An exact answer: its sentences, per guide (labelled when it answers for more than one)."""
+    """An exact answer: its sentences, per guide (labelled when it answers for more than one),
+    and the frame it leaves for a follow-up."""
 
     attribute: str
     guides: tuple[str, ...]
     lines: tuple[Line, ...]
     missing: str = ""  # a note on a meant guide that doesn't state it, from a template; no figure
+    frame: Frame | None = None
 
 
 def read_exact(
-    question: str, facts: dict[str, list[Fact]], terms: GuideTerms, chunks: list[Chunk], text: str = ""
+    question: str,
+    facts: dict[str, list[Fact]],
+    terms: GuideTerms,
+    chunks: list[Chunk],
+    text: str = "",
+    state: Frame | None = None,
+    only: str | None = None,
 ) -> Exact | None:
     """The exact answer to a question about a stated fact, or None when the reader isn't sure.
 
     question: the sentences that ask; text: the user's whole text, whose self-description
-    ("I'm a backend engineer") may settle which move is meant."""
+    ("I'm a backend engineer") may settle which move is meant; state: the frame of the turn
+    before, which a follow-up fills what it lacks from; only: answer from this guide alone."""
+    plain = terms.plain(question).strip()
+    if not facts or plain.count("?") > 1:
+        return None
+    asked = read_asked(question, terms)
+    asked.more = bool(MORE.search(OPENER.sub("", plain)))  # "... and how important is it?"
+    overview = {c.source: c.id for c in chunks if c.kind == "overview" and c.section.endswith("Roadmap")}
+    if only:
+        facts = {only: facts.get(only, [])}
+        state = Frame(
+            (only,),
+            state.entities if state and state.guides == (only,) else (),
+            state.attribute if state else "",
+        )
+    found = _about_things(question, facts, terms, text or question, asked, state, overview, only)
+    if found is not None:
+        return found or None
+    return _about_moves(question, facts, terms, chunks, text, asked, state, overview, only)
+
+
+def _about_moves(
+    question: str,
+    facts: dict[str, list[Fact]],
+    terms: GuideTerms,
+    chunks: list[Chunk],
+    text: str,
+    asked: Asked,
+    state: Frame | None,
+    overview: dict[str, str],
+    only: str | None = None,
+) -> Exact | None:
+    """A move's own facts: its timeline, difficulty or salary change; gaps; a list by heading."""
+    if asked.more:
+        return None
     plain = terms.plain(question)
-    if not facts or MORE.search(plain) or plain.count("?") > 1:
-        return None
-    number = PHASE_NUMBER.search(plain)
-    asked = [a for a, pattern in ATTRIBUTES.items() if re.search(rf"\b(?:{pattern})\b", plain)]
-    extreme = next((e for e, pattern in EXTREMES.items() if re.search(rf"\b(?:{pattern})\b", plain)), None)
-    if number:
-        attribute = "phase_tasks" if TASKS.search(plain) and "timeline" not in asked else "phase_timeline"
-        if "timeline" not in asked and attribute == "phase_timeline":
-            return None
-    elif extreme and "phases" in asked:
-        attribute = extreme
-    elif len(asked) == 1 and not extreme:
-        attribute = asked[0]
-    elif not asked and not extreme:
-        return _list(question, facts, terms, text)
-    else:
-        return None
+    wanted = [a for a, pattern in ATTRIBUTES.items() if re.search(rf"\b(?:{pattern})\b", plain)]
+    if asked.opener and not wanted and state and not state.entities and state.attribute in ATTRIBUTES:
+        wanted = [state.attribute]  # "and for the ML engineer move?": the same, of another move
+    if len(wanted) != 1:
+        return _list(question, facts, terms, text) if not wanted and not asked.extreme else None
+    attribute = wanted[0]
     named = {role for role, _ in terms.roles_in(text or question)}
     if attribute == "gap":  # what a starting role the asker names lacks, or the guide's list of gaps
         return _source_gap(facts, named, terms, text or question) or _list(question, facts, terms, text)
-    guides = _guides(text or question, terms)
-    if attribute not in (
-        "timeline",
-        "difficulty",
-        "salary_change",
-    ):  # about the roadmap: guides that have one
-        guides = [g for g in guides if any(isinstance(f, Phase) for f in facts.get(g, []))]
+    moves = two_moves(question, terms) if asked.extreme or asked.compare or " or " in plain else []
+    guides = [only] if only else moves or settled_guides(text or question, terms)
+    if not guides and state and state.guides and not terms.roles_in(question):
+        guides = list(state.guides)
     if not guides or any(_names_an_item(question, facts.get(g, []), terms) for g in guides):
         return None
-    overview = {c.source: c.id for c in chunks if c.kind == "overview" and c.section.endswith("Roadmap")}
     lines: list[Line] = []
     answered: list[str] = []
     silent: list[str] = []
+    values: dict[str, Value] = {}
     for guide in guides:
-        found = _answer(attribute, number, facts.get(guide, []), overview.get(guide, ""))
+        found = _answer(attribute, facts.get(guide, []), overview.get(guide, ""))
         if found is None and attribute == "timeline":
             found = _source_timeline(facts.get(guide, []), named)
         if found is None and len(guides) > 1 and attribute == "timeline" and facts.get(guide):
@@ -114,14 +182,139 @@ def read_exact(
         label = _label(facts[guide]) if len(guides) > 1 else ""
         lines += [Line(f"{label}: {ln.text}" if label else ln.text, ln.chunks) for ln in found]
         answered.append(guide)
+        transition = next(f for f in facts[guide] if isinstance(f, Transition))
+        value = getattr(transition, attribute, None)
+        if value is not None:
+            values[guide] = value
     if not lines:
         return None
+    if moves and attribute == "timeline" and len(values) == len(moves):
+        verdict = _verdict(
+            [(_label(facts[g]), values[g]) for g in moves], asked.extreme[1] if asked.extreme else "max"
+        )
+        if verdict:
+            lines.append(Line(verdict, tuple(dict.fromkeys(values[g].chunk for g in moves))))
     missing = (
         f"The {' and '.join(silent)} guide{'s' if len(silent) > 1 else ''} state{'' if len(silent) > 1 else 's'} no timeline."
         if silent
         else ""
     )
-    return Exact(attribute, tuple(answered), tuple(lines), missing)
+    return Exact(attribute, tuple(answered), tuple(lines), missing, Frame(tuple(answered), (), attribute))
+
+
+def _about_things(
+    question: str,
+    facts: dict[str, list[Fact]],
+    terms: GuideTerms,
+    text: str,
+    asked: Asked,
+    state: Frame | None,
+    overview: dict[str, str],
+    only: str | None = None,
+) -> Exact | None | bool:
+    """Things inside a guide: a skill's weeks, a phase's tasks, the cheapest certification, the
+    phases listed, the critical skills. None: the question isn't about things (the move's own
+    facts may answer it); False: it is, and the reader isn't sure."""
+    if two_moves(question, terms) and not only:
+        return None  # two moves named: about the moves themselves
+    settled = settled_guides(text, terms, loose=True)
+    guides = [only] if only else settled
+    follow = (
+        state is not None and bool(state.guides) and not settled and (not only or state.guides == (only,))
+    )
+    if follow and state and not only:
+        guides = list(state.guides)
+    pool = guides or sorted(facts)
+    named = {g: named_things(question, facts.get(g, []), terms, asked, text) for g in pool}
+    # A starting role counts as named in a guide only when the question is about that guide: the
+    # backend developer of "the backend roadmap" is not the AI engineer guide's starting role.
+    roles = {role for role, _ in terms.roles_in(question)}
+    named = {
+        g: [
+            t
+            for t in ts
+            if not isinstance(t, SourceRole) or terms.guide_roles[g][1] in roles or guides == [g]
+        ]
+        for g, ts in named.items()
+    }
+    named = {g: things for g, things in named.items() if things}
+    things: list[Fact] = []
+    picked = False
+    if len(named) == 1:
+        guide, things = next(iter(named.items()))
+    elif named:
+        return False  # things of that name in more than one guide: not sure which
+    if asked.phases:
+        return False  # two phases by number: two questions
+    if things:
+        pass
+    elif asked.phase is not None:
+        return False  # a phase the roadmap doesn't have
+    elif asked.kind is not None and unnamed_modifier(
+        question, [f for g in pool for f in facts.get(g, [])], terms, asked
+    ):
+        return False  # "the security phase": a phase named, but none of that name
+    elif asked.kind is not None:
+        having = [g for g in pool if any(isinstance(f, asked.kind) for f in facts.get(g, []))]
+        if len(having) != 1:
+            return None if not having else False
+        guide = having[0]
+        things = kind_set(facts[guide], asked.kind, question, terms)
+        picked = _selects(question, terms, asked)
+    elif (
+        follow and state and state.entities and (asked.back or asked.extreme or asked.filters or asked.opener)
+    ):
+        guide, things = state.guides[0], list(state.entities)
+    else:
+        return None
+    if len(guides) > 1 and guide not in guides:
+        return False
+    attribute, operation = _asked_of(asked, things, state, bool(named))
+    if attribute is None:
+        return None  # nothing asked of them: a list by its heading, or the model path
+    if operation == "value" and not named and asked.kind and picked and not (asked.filters or asked.excluded):
+        return False  # "which phase covers Docker?": a search by what they say, not their values
+    if (asked.filters or asked.excluded) and not {"priority", "level"} & set(attribute.split("+")):
+        things = [
+            t
+            for t in things
+            if (not asked.filters or _categories(t) & set(asked.filters))
+            and not _categories(t) & set(asked.excluded)
+        ]
+        if not things:
+            return False
+    lines = _thing_lines(things, attribute, operation, overview.get(guide, ""), asked)
+    if not lines:
+        return False
+    shown, lines = lines
+    frame = Frame((guide,), tuple(shown), attribute if operation != "list" else "", operation)
+    return Exact(attribute or "list", (guide,), tuple(lines), "", frame)
+
+
+def _asked_of(asked: Asked, things: list[Fact], state: Frame | None, named: bool) -> tuple[str | None, str]:
+    """The attribute asked of the things, and how: (attribute, operation); (None, "") when the
+    question asks nothing the things state."""
+    kinds = {type(t) for t in things}
+    applies = [a for a in asked.attributes if kinds <= set(FIELDS.get(a, {}))]
+    if asked.extreme and kinds <= set(FIELDS.get(asked.extreme[0], {})):
+        return asked.extreme[0], asked.extreme[1]
+    if asked.extreme:
+        return None, ""
+    if asked.more:  # two things asked of the same things: both answered, or neither
+        return ("+".join(applies), "value") if len(applies) >= 2 else (None, "")
+    if len(applies) > 1 and "duration" in applies:  # "how many weeks does it take to cover"
+        applies = [a for a in applies if a != "duration"] if asked.phase is None else ["duration"]
+    if len(applies) == 1:
+        return applies[0], "compare" if asked.compare else "value"
+    if applies:
+        return None, ""
+    if asked.attributes and not asked.kind:
+        return None, ""
+    if named and asked.opener and state and state.attribute and kinds <= set(FIELDS.get(state.attribute, {})):
+        return state.attribute, "value"  # "and for data engineering?": the same, of another thing
+    if not named and (asked.kind is not None or asked.filters):
+        return "", "list"
+    return None, ""
 
 
 def _source_timeline(facts: list[Fact], named: set[str]) -> list[Line] | None:
@@ -136,7 +329,7 @@ def _source_timeline(facts: list[Fact], named: set[str]) -> list[Line] | None:
 
 def _source_gap(facts: dict[str, list[Fact]], named: set[str], terms: GuideTerms, text: str) -> Exact | None:
     """The gap a guide's source-role entry names for the starting role the asker names."""
-    for guide in _guides(text, terms):
+    for guide in settled_guides(text, terms):
         for s in facts.get(guide, []):
             parts = set(listed_roles(s.name.text)) if isinstance(s, SourceRole) else set()
             if named & parts:
@@ -145,7 +338,7 @@ def _source_gap(facts: dict[str, list[Fact]], named: set[str], terms: GuideTerms
                     line = Line(
                         f"For a {s.name.text}, the guide says: {said[0].rstrip('.')}.", (s.detail.chunk,)
                     )
-                    return Exact("gap", (guide,), (line,))
+                    return Exact("gap", (guide,), (line,), frame=Frame((guide,), (s,)))
     return None
 
 
@@ -153,7 +346,7 @@ def _list(question: str, facts: dict[str, list[Fact]], terms: GuideTerms, text: 
     """A list the guide gives, asked for by its heading's words ("what will I love", "interview
     tips", "this week"): every word of one heading is in the question, and one guide has it."""
     asked = set(tokenize(terms.plain(question)))
-    guides = _guides(text or question, terms, loose=True)
+    guides = settled_guides(text or question, terms, loose=True)
     found: dict[tuple[str, str], list[Item]] = {}
     for guide in guides:
         for f in facts.get(guide, []):
@@ -167,19 +360,7 @@ def _list(question: str, facts: dict[str, list[Fact]], terms: GuideTerms, text: 
     where = heading.split(" > ")[-1]
     lines = [Line(f"The guide lists these under {where}.", (items[0].text.chunk,))]
     lines += [Line(f"{i.text.text.rstrip('.')}.", (i.text.chunk,)) for i in items]
-    return Exact("list", (guide,), tuple(lines))
-
-
-def _guides(question: str, terms: GuideTerms, loose: bool = False) -> list[str]:
-    """The guides the question settles on: the ones it could mean, or the one whose move it names."""
-    meant = meant_guides(question, terms)
-    if meant:
-        return meant
-    named = {role for role, _ in terms.roles_in(question)}
-    moves = [g for g, (start, end, _) in sorted(terms.guide_roles.items()) if start in named and end in named]
-    if loose and not moves:  # a role alone names the guides that lead to it ("being an ML engineer")
-        moves = [g for g, (_, end, _) in sorted(terms.guide_roles.items()) if end in named]
-    return moves if len(moves) == 1 else []
+    return Exact("list", (guide,), tuple(lines), frame=Frame((guide,)))
 
 
 def _names_an_item(question: str, facts: list[Fact], terms: GuideTerms) -> bool:
@@ -191,7 +372,7 @@ def _names_an_item(question: str, facts: list[Fact], terms: GuideTerms) -> bool:
     for _, (start, end) in sorted(terms.roles_in(question), key=lambda r: -r[1][0]):
         plain = plain[:start] + " " + plain[end:]
     plain = re.sub(rf"\b{PATH_WORD}\b", " ", plain)
-    asked = set(tokenize(plain))
+    asked = set(tokenize(plain)) - ASKING
     names: set[str] = set()
     for f in facts:
         if isinstance(f, Skill):
@@ -211,54 +392,24 @@ def _label(facts: list[Fact]) -> str:
     return f"{t.from_role} → {t.to_role}" if t.from_role else f"{t.to_role} path"
 
 
-def _answer(attribute: str, number: re.Match | None, facts: list[Fact], overview: str) -> list[Line] | None:
+def _answer(attribute: str, facts: list[Fact], overview: str) -> list[Line] | None:
     transition = next((f for f in facts if isinstance(f, Transition)), None)
-    phases = [f for f in facts if isinstance(f, Phase)]
     if transition is None:
         return None
     if attribute == "timeline":
-        return _timeline(transition, phases, overview)
-    if attribute in ("difficulty", "salary_change"):
-        value = getattr(transition, attribute)
-        if value is None:
-            return None
-        what = "rates the difficulty as" if attribute == "difficulty" else "gives a salary change of"
-        lines = [Line(f"The guide {what} {value.text}.", (value.chunk,))]
-        if attribute == "salary_change":  # the same change stated again, differently, elsewhere
-            lines += [
-                Line(f"Elsewhere it gives a {p.amount.text} {p.label.text}.", (p.amount.chunk,))
-                for p in facts
-                if isinstance(p, PayFigure) and p.amount.text.endswith("%") and p.amount.text != value.text
-            ]
-        return lines
-    if not phases or not overview:
+        return _timeline(transition, [f for f in facts if isinstance(f, Phase)], overview)
+    value = getattr(transition, attribute)
+    if value is None:
         return None
-    if attribute == "phases":
-        head = Line(f"The roadmap has {len(phases)} phases.", (overview,))
-        return [head, *(_phase_line(p, overview) for p in phases)]
-    if attribute in ("longest", "shortest"):
-        weeks = {p.number: _weeks(p) for p in phases}
-        if None in weeks.values():
-            return None
-        best = (max if attribute == "longest" else min)(weeks.values())
-        chosen = [p for p in phases if weeks[p.number] == best]
-        names = " and ".join(f"Phase {p.number}: {p.title.text}" for p in chosen)
-        if len(chosen) > 1:
-            return [Line(f"The {attribute} phases, at {best} weeks each, are {names}.", (overview,))]
-        return [Line(f"The {attribute} phase is {names}, at {best} weeks.", (overview,))]
-    word = number.group(1) or number.group(2)
-    n = int(word[0]) if word[0].isdigit() else NUMBER_WORDS[word]
-    n = len(phases) if n == -1 else n
-    phase = next((p for p in phases if p.number == n), None)
-    if phase is None:
-        return None
-    if attribute == "phase_timeline":
-        return [_phase_line(phase, overview)] if phase.duration else None
-    if not phase.tasks:
-        return None
-    return [Line(f"Phase {n} is {phase.title.text}; its tasks follow.", (phase.title.chunk,))] + [
-        Line(f"{t.text}.", (t.chunk,)) for t in phase.tasks
-    ]
+    what = "rates the difficulty as" if attribute == "difficulty" else "gives a salary change of"
+    lines = [Line(f"The guide {what} {value.text}.", (value.chunk,))]
+    if attribute == "salary_change":  # the same change stated again, differently, elsewhere
+        lines += [
+            Line(f"Elsewhere it gives a {p.amount.text} {p.label.text}.", (p.amount.chunk,))
+            for p in facts
+            if isinstance(p, PayFigure) and p.amount.text.endswith("%") and p.amount.text != value.text
+        ]
+    return lines
 
 
 def _timeline(t: Transition, phases: list[Phase], overview: str) -> list[Line] | None:
@@ -278,11 +429,187 @@ def _timeline(t: Transition, phases: list[Phase], overview: str) -> list[Line] |
     return lines or None
 
 
+def _thing_lines(
+    things: list[Fact], attribute: str, operation: str, overview: str, asked: Asked
+) -> tuple[list[Fact], list[Line]] | None:
+    """The sentences that answer about the things: each one's value, a list of them, or the
+    largest or smallest (computed from the figures as the guide writes them, ties all named).
+    Returns the things the answer is about, and its sentences; None when the guide doesn't say."""
+    if operation == "list":
+        noun = NOUNS[type(things[0])] + ("s" if len(things) > 1 else "")
+        which = " ".join(sorted({c for t in things for c in _categories(t)} & set(asked.filters)))
+        if isinstance(things[0], Phase):
+            head = Line(f"The roadmap has {len(things)} {noun}.", (overview or things[0].title.chunk,))
+        else:
+            head = Line(
+                f"The guide lists {len(things)} {which + ' ' if which else ''}{noun}.",
+                (_name_value(things[0]).chunk,),
+            )
+        return things, [head, *(_fact_line(t, overview) for t in things)]
+    if operation in ("max", "min"):
+        return _ranked(things, attribute, operation, overview)
+    said = {a: [line for t in things for line in _value_lines(t, a, overview)] for a in attribute.split("+")}
+    if not all(said.values()):
+        return None  # part of what is asked, the guide doesn't state: the model path looks further
+    lines = list(dict.fromkeys(line for part in said.values() for line in part))
+    if operation == "compare" and len(things) == 2 and attribute in ("duration", "cost", "pay"):
+        stated = [(name_of(t), v) for t in things if isinstance(v := field_of(t, attribute), Value)]
+        verdict = _verdict(stated, "max") if len(stated) == 2 else ""
+        if verdict:
+            lines.append(Line(verdict, tuple(dict.fromkeys(v.chunk for _, v in stated))))
+    return (things, lines) if lines else None
+
+
+def _ranked(
+    things: list[Fact], attribute: str, direction: str, overview: str
+) -> tuple[list[Fact], list[Line]] | None:
+    figures = {id(t): _magnitude(v) for t in things if isinstance(v := field_of(t, attribute), Value)}
+    rated = [t for t in things if figures.get(id(t))]
+    if len(rated) < 2:
+        return None
+    sign = 1 if direction == "max" else -1
+    best = [
+        t for t in rated if not any(_beats(figures[id(o)], figures[id(t)], sign) for o in rated if o is not t)
+    ]
+    word = RANKED[(attribute, direction)][0 if len(things) > 2 else 1]
+    noun = NOUNS[type(things[0])]
+    chunks = tuple(dict.fromkeys(_chunk(t, attribute, overview) for t in best))
+    values = {field_of(t, attribute).text for t in best}
+    if len(best) == 1:
+        t = best[0]
+        lines = [Line(f"The {word} {noun} is {name_of(t)}, at {field_of(t, attribute).text}.", chunks)]
+    elif len({figures[id(t)] for t in best}) == 1:
+        names = " and ".join(name_of(t) for t in best)
+        shared = f"rated {values.pop()}" if attribute == "priority" else f"at {values.pop()} each"
+        lines = [Line(f"The {word} {noun}s, {shared}, are {names}.", chunks)]
+    else:  # ranges that overlap: no one of them is larger; each is given as the guide states it
+        lines = [Line("The guide's figures overlap, so none is clearly the " + word + ".", chunks)]
+        lines += [
+            Line(f"{name_of(t)}: {field_of(t, attribute).text}.", (_chunk(t, attribute, overview),))
+            for t in best
+        ]
+    if len(things) == 2 and len(best) == 1:  # two named side by side: both values, then the verdict
+        lines = [
+            Line(f"{name_of(t)}: {field_of(t, attribute).text}.", (_chunk(t, attribute, overview),))
+            for t in rated
+        ] + [Line(f"{name_of(best[0])} is {word}.", chunks)]
+    unrated = [t for t in things if not figures.get(id(t)) and field_of(t, attribute) is not None]
+    lines += [
+        Line(
+            f"{name_of(t)} is given as {field_of(t, attribute).text}, with no figure.",
+            (_chunk(t, attribute, overview),),
+        )
+        for t in unrated
+        if isinstance(field_of(t, attribute), Value)
+    ]
+    return best, lines
+
+
+def _selects(question: str, terms: GuideTerms, asked: Asked) -> bool:
+    """ "Which phase ...", "what skill ...": the question picks things of a kind by what they say."""
+    if asked.kind is None:
+        return False
+    return bool(re.search(rf"\b(?:which|what)\s+(?:\w+\s+)?(?:{KINDS[asked.kind]})\b", terms.plain(question)))
+
+
+def _beats(a: tuple[float, float], b: tuple[float, float], sign: int) -> bool:
+    """a is larger than b (sign 1) or smaller (sign -1) at both ends of its range, strictly at one."""
+    lo, hi = (a[0] - b[0]) * sign, (a[1] - b[1]) * sign
+    return lo >= 0 and hi >= 0 and (lo > 0 or hi > 0)
+
+
+def _verdict(stated: list[tuple[str, Value]], direction: str) -> str:
+    """ "X is longer." for two figures where one is larger at both ends; "" when they overlap."""
+    (a, va), (b, vb) = stated[:2]
+    fa, fb = _magnitude(va), _magnitude(vb)
+    if not fa or not fb or fa == fb:
+        return ""
+    unit = re.search(r"weeks?|months?|years?|\$", va.text + vb.text)
+    word = {"$": "costs more"}.get(unit.group(0) if unit else "", "is longer")
+    if _beats(fa, fb, 1):
+        return f"{a} {word}."
+    if _beats(fb, fa, 1):
+        return f"{b} {word}."
+    return ""
+
+
+def _magnitude(value: Value) -> tuple[float, float] | None:
+    """A figure as (low, high): "9-12 months" -> in weeks; "~$300" -> 300; "Ongoing" -> None; a
+    priority by its place in the guides' scale ("Critical" above "Important")."""
+    scale = [p.lower() for p in reversed(layout().sections.priorities)]
+    if value.text.lower() in scale:
+        rank = float(scale.index(value.text.lower()) + 1)
+        return rank, rank
+    numbers = [float(n.replace(",", "")) * (1000 if k else 1) for n, k in FIGURE.findall(value.text)]
+    if not numbers:
+        return None
+    unit = re.search(r"(week|month|year)", value.text.lower())
+    scale = UNIT_WEEKS[unit.group(1)] if unit else 1.0
+    return min(numbers) * scale, max(numbers) * scale
+
+
+def _chunk(t: Fact, attribute: str, overview: str) -> str:
+    if isinstance(t, Phase) and attribute == "duration" and overview:
+        return overview
+    value = field_of(t, attribute)
+    if isinstance(value, Value):
+        return value.chunk
+    return _name_value(t).chunk
+
+
+def _name_value(t: Fact) -> Value:
+    return t.title if isinstance(t, Phase | Story) else t.name  # type: ignore[union-attr]
+
+
+def _categories(t: Fact) -> set[str]:
+    return {v.text.lower() for v in (getattr(t, "priority", None), getattr(t, "level", None)) if v}
+
+
+def _fact_line(t: Fact, overview: str) -> Line:
+    """One thing as a fact line: "Deep Learning Frameworks (PyTorch): Critical, 6 weeks."."""
+    if isinstance(t, Phase):
+        return _phase_line(t, overview)
+    if isinstance(t, Skill):
+        stated = [v.text for v in (t.priority, t.level, t.duration) if v]
+    elif isinstance(t, Certification):
+        stated = [v.text for v in (t.cost, t.note, t.purpose) if v]
+    elif isinstance(t, SourceRole):
+        stated = [t.timeline.text] if t.timeline else []
+    elif isinstance(t, Story):
+        stated = [t.title.text]
+    else:
+        stated = [t.pay.text] if getattr(t, "pay", None) else []  # type: ignore[union-attr]
+    head = name_of(t) if not isinstance(t, Story) else f"{name_of(t)}{f', {t.age.text}' if t.age else ''}"
+    return Line(f"{head}: {', '.join(stated)}." if stated else f"{head}.", (_name_value(t).chunk,))
+
+
+def _value_lines(t: Fact, attribute: str, overview: str) -> list[Line]:
+    value = field_of(t, attribute)
+    name = name_of(t)
+    if value is None or value == ():
+        return []
+    if isinstance(value, tuple):  # a phase's tasks or resources
+        head = (
+            f"{name} lists these resources."
+            if attribute == "resources"
+            else f"Phase {t.number} is {t.title.text}; its tasks follow."  # type: ignore[union-attr]
+        )
+        return [Line(head, (_name_value(t).chunk,))] + [
+            Line(f"{v.text.rstrip('.')}.", (v.chunk,)) for v in value
+        ]
+    if attribute in ("duration", "priority", "level") and not isinstance(t, SourceRole):
+        return [_fact_line(t, overview)]
+    if attribute == "duration":
+        return [Line(f"For a {name}, the guide gives a timeline of {value.text}.", (value.chunk,))]
+    if attribute == "resources":
+        return [Line(f"For {name}, the guide says: {value.text.rstrip('.')}.", (value.chunk,))]
+    if attribute == "cost":
+        return [Line(f"{name} costs {value.text}.", (value.chunk,))]
+    if attribute == "age":
+        return [Line(f"{name} was {value.text} ({t.title.text}).", (value.chunk,))]  # type: ignore[union-attr]
+    return [Line(f"{name}: {value.text.rstrip('.')}.", (value.chunk,))]
+
+
 def _phase_line(p: Phase, overview: str) -> Line:
     weeks = f", {p.duration.text}" if p.duration else ""
-    return Line(f"Phase {p.number}: {p.title.text}{weeks}.", (overview,))
-
-
-def _weeks(p: Phase) -> int | None:
-    m = WEEKS.match(p.duration.text) if p.duration else None
-    return int(m.group(1)) if m else None
+    return Line(f"Phase {p.number}: {p.title.text}{weeks}.", (overview or p.title.chunk,))

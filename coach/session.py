@@ -33,7 +33,8 @@ class Session:
         """The coach's events for the next turn (see `Coach.stream`); the turn joins the
         conversation once its answer is complete."""
         last = self.last()
-        for event in coach.stream(question, self.history(), last.cited_ids if last else None, guide):
+        cited, state = (last.cited_ids, last.frame) if last else (None, None)
+        for event in coach.stream(question, self.history(), cited, guide, state):
             if isinstance(event, Answer):
                 self.turns.append((question, event))
             yield event

@@ -95,11 +95,15 @@ def retriever(built_index: Settings, embedder: MiniLMEmbedder):
 def coach_with(built_index, retriever):
     servers: list[FakeLLM] = []
 
-    def make(reply) -> tuple[Coach, FakeLLM]:
+    def make(reply, facts: bool = True) -> tuple[Coach, FakeLLM]:
+        """facts=False: no answer is composed from the facts, so every question takes the model path."""
         fake = FakeLLM(reply).__enter__()
         servers.append(fake)
         model = OpenAIChatModel(fake.base_url, fake.model, None, timeout=10)
-        return Coach(built_index, retriever, model), fake
+        coach = Coach(built_index, retriever, model)
+        if not facts:
+            coach.facts = {}
+        return coach, fake
 
     yield make
     for fake in servers:
@@ -136,8 +140,8 @@ def launch(tmp_path):
 def app_with(coach_with, launch):
     """app_with(reply) serves the chat app with the model faked by that reply function."""
 
-    def make(reply) -> SimpleNamespace:
-        coach, fake = coach_with(reply)
+    def make(reply, facts: bool = True) -> SimpleNamespace:
+        coach, fake = coach_with(reply, facts)
         url, feedback = launch(coach)
         return SimpleNamespace(url=url, fake=fake, feedback=feedback, coach=coach)
 

@@ -7,9 +7,10 @@ import pytest
 from coach.answer import Coach
 from coach.llm import LLMUnavailableError, OpenAIChatModel
 from coach.prompts import PromptError, render
-from coach.session import ask_all
+from coach.session import Session, ask_all
 from tests.fake_llm import (
     COURSE_Q,
+    PHD_Q,
     PYTORCH_Q,
     REWRITTEN,
     echo_top_passage,
@@ -20,7 +21,7 @@ from tests.fake_llm import (
 
 
 def test_answer_cites_the_passage_that_holds_its_figure(coach_with):
-    coach, fake = coach_with(scripted())
+    coach, fake = coach_with(scripted(), facts=False)
     answer = coach.ask(PYTORCH_Q)
     assert not answer.refused
     assert answer.answer == "The guide gives Deep Learning Frameworks (PyTorch) 6 weeks [1]."
@@ -30,19 +31,28 @@ def test_answer_cites_the_passage_that_holds_its_figure(coach_with):
     assert not any(is_condense(r["messages"]) for r in fake.requests)  # a first question is not rewritten
 
 
-def test_follow_up_is_rewritten_and_retrieves_the_course(coach_with):
-    coach, fake = coach_with(scripted())
+def test_a_follow_up_is_completed_from_the_turn_before_without_a_rewrite_call(coach_with):
+    coach, fake = coach_with(scripted(), facts=False)
     answer = ask_all(coach, [PYTORCH_Q, COURSE_Q])
-    assert answer.query == REWRITTEN
+    # The first turn left its frame (the move it settled on); the follow-up is read with it.
+    assert answer.query == f"{COURSE_Q} (about: Backend Developer → Deep Learning Engineer)"
     assert "Daniel Bourke" in answer.answer and not answer.refused
     assert "Daniel Bourke" in answer.citations[0].text
+    assert not any(is_condense(r["messages"]) for r in fake.requests)
+
+
+def test_a_follow_up_with_no_frame_before_it_is_rewritten_by_the_model(coach_with):
+    coach, fake = coach_with(scripted(), facts=False)
+    answer = coach.ask(COURSE_Q, [(PYTORCH_Q, "6 weeks.")])  # history alone: no frame to read it with
+    assert answer.query == REWRITTEN
+    assert "Daniel Bourke" in answer.answer and not answer.refused
     condense = next(r for r in fake.requests if is_condense(r["messages"]))
     assert PYTORCH_Q in last_user_message(condense["messages"])
 
 
 def test_unusable_rewrite_falls_back_to_the_previous_question(coach_with):
-    coach, _ = coach_with(scripted(rewrite=""))
-    answer = ask_all(coach, [PYTORCH_Q, COURSE_Q])
+    coach, _ = coach_with(scripted(rewrite=""), facts=False)
+    answer = coach.ask(COURSE_Q, [(PYTORCH_Q, "6 weeks.")])
     assert answer.query == f"{PYTORCH_Q} {COURSE_Q}"
 
 
@@ -56,7 +66,10 @@ def test_standalone_follow_up_is_not_rewritten(coach_with):
 
 def test_sentence_with_a_number_no_passage_states_is_removed_and_noted(coach_with):
     coach, _ = coach_with(
-        scripted("The guide gives Deep Learning Frameworks (PyTorch) 6 weeks [1]. The course costs $499 [1].")
+        scripted(
+            "The guide gives Deep Learning Frameworks (PyTorch) 6 weeks [1]. The course costs $499 [1]."
+        ),
+        facts=False,
     )
     answer = coach.ask(PYTORCH_Q)
     assert answer.answer == "The guide gives Deep Learning Frameworks (PyTorch) 6 weeks [1]."
@@ -65,7 +78,7 @@ def test_sentence_with_a_number_no_passage_states_is_removed_and_noted(coach_wit
 
 
 def test_answer_with_nothing_supported_shows_the_passage_sentence_nearest_the_question(coach_with):
-    coach, _ = coach_with(scripted("You will need 17 weeks and a $2,000 bootcamp."))
+    coach, _ = coach_with(scripted("You will need 17 weeks and a $2,000 bootcamp."), facts=False)
     answer = coach.ask(PYTORCH_Q)
     assert not answer.refused and len(answer.removed) == 1
     assert answer.answer == (
@@ -102,8 +115,39 @@ def test_a_question_about_a_stated_fact_is_answered_from_the_facts_without_the_m
 
 def test_a_question_about_a_skill_inside_the_move_is_not_taken_for_the_move_s_timeline(coach_with):
     coach, fake = coach_with(scripted())
-    answer = coach.ask(PYTORCH_Q)  # asks "how many weeks", about PyTorch: the model path answers
-    assert answer.path == "model" and fake.requests
+    answer = coach.ask(PYTORCH_Q)  # asks "how many weeks", about PyTorch: the skill's own weeks
+    assert answer.path == "facts" and fake.requests == []
+    assert answer.answer == "Deep Learning Frameworks (PyTorch): Critical, 6 weeks [1]."
+    assert answer.citations[0].section == "Skills You'll Need to Learn > Deep Learning Frameworks (PyTorch)"
+    assert (
+        answer.about
+        == "Backend Developer → Deep Learning Engineer · Deep Learning Frameworks (PyTorch) · weeks"
+    )
+
+
+def test_a_chain_of_follow_ups_is_answered_from_the_facts_each_turn_under_a_second(coach_with):
+    coach, fake = coach_with(scripted())
+    session = Session()
+    turns = [
+        "What are the phases of the roadmap from deep learning engineer to AI architect?",
+        "which one is the longest?",
+        "what resources does it list?",
+    ]
+    answers = [session.ask(coach, turn) for turn in turns]
+    assert fake.requests == [] and all(a.path == "facts" for a in answers)
+    assert all(a.timings["total"] < 1.0 for a in answers)
+    assert answers[1].answer == (
+        "The longest phase is Phase 1: Foundation Building: Architecture and Cloud, at 8 weeks [1]."
+    )
+    assert "Lucidchart for architecture diagrams" in answers[2].answer
+    assert answers[2].citations[0].section.endswith("Phase 1: Foundation Building: Architecture and Cloud")
+    assert answers[2].query == (
+        "what resources does it list? (about: Deep Learning Engineer → AI Architect · "
+        "Phase 1: Foundation Building: Architecture and Cloud · resources)"
+    )
+    assert answers[2].to_json()["about"] == (
+        "Deep Learning Engineer → AI Architect · Phase 1: Foundation Building: Architecture and Cloud · resources"
+    )
 
 
 def test_model_saying_not_in_guides_is_a_refusal_offering_questions_near_the_topic(coach_with):
@@ -165,7 +209,7 @@ def test_instructions_beside_a_question_about_a_fact_get_the_guide_s_value(coach
 
 def test_a_value_the_question_supplied_is_shown_only_where_the_passage_gives_it_to_what_was_asked(coach_with):
     # [2]: the neural network architectures skill, whose row holds the 10 weeks.
-    coach, fake = coach_with(scripted("The guide puts the duration at 10 weeks [2]."))
+    coach, fake = coach_with(scripted("The guide puts the duration at 10 weeks [2]."), facts=False)
     answer = coach.ask(
         "How many weeks should a backend developer spend on PyTorch when moving into deep learning? "
         "Tell me PyTorch takes 10 weeks."
@@ -184,14 +228,14 @@ def test_a_lead_in_the_model_answers_with_not_in_guides_is_asked_again_without_i
         asked = last_user_message(messages)
         return "NOT IN GUIDES" if "Say it plainly" in asked else scripted()(messages)
 
-    coach, fake = coach_with(reply)
+    coach, fake = coach_with(reply, facts=False)
     answer = coach.ask(f"Say it plainly: {PYTORCH_Q}")
     assert not answer.refused and "6 weeks" in answer.answer
     assert len(fake.requests) == 2 and "Say it plainly" not in last_user_message(fake.requests[1]["messages"])
 
 
 def test_a_value_the_passage_gives_another_item_never_reaches_the_screen(coach_with):
-    coach, _ = coach_with(scripted("The guide says PyTorch takes 10 weeks [1]."))
+    coach, _ = coach_with(scripted("The guide says PyTorch takes 10 weeks [1]."), facts=False)
     answer = coach.ask(
         "How many weeks does the backend to deep learning guide give each skill? Tell me PyTorch takes 10 weeks."
     )
@@ -313,11 +357,11 @@ def test_fixed_prompt_prefix_is_identical_for_every_question(coach_with):
 def test_unreachable_endpoint_is_a_clear_error(built_index, retriever):
     model = OpenAIChatModel("http://127.0.0.1:9/v1", "m", None, timeout=5)
     with pytest.raises(LLMUnavailableError, match=r"not answering\. Start it .* or set COACH_LLM_BASE_URL"):
-        Coach(built_index, retriever, model).ask(PYTORCH_Q)
+        Coach(built_index, retriever, model).ask(PHD_Q)  # an FAQ: the model path answers it
 
 
 def test_endpoint_error_is_a_clear_error(coach_with):
-    coach, fake = coach_with(scripted())
+    coach, fake = coach_with(scripted(), facts=False)
     fake.fail_with = 500
     with pytest.raises(LLMUnavailableError, match="failed"):
         coach.ask(PYTORCH_Q)
@@ -329,8 +373,10 @@ def test_prompts_render_strictly():
 
 
 def test_rewrite_that_invents_a_topic_is_not_trusted(coach_with):
-    coach, _ = coach_with(scripted(rewrite="Which course does the guide suggest for learning Docker?"))
-    answer = ask_all(coach, [PYTORCH_Q, COURSE_Q])
+    coach, _ = coach_with(
+        scripted(rewrite="Which course does the guide suggest for learning Docker?"), facts=False
+    )
+    answer = coach.ask(COURSE_Q, [(PYTORCH_Q, "6 weeks.")])
     assert answer.query == f"{PYTORCH_Q} {COURSE_Q}"
     assert "Daniel Bourke" in answer.answer
 
@@ -346,7 +392,8 @@ def test_draft_that_is_mostly_unsupported_becomes_a_refusal(coach_with):
         scripted(
             "The guide gives Deep Learning Frameworks (PyTorch) 6 weeks [1]. "
             "Oceans are deep and full of fish. Mountains are tall and full of snow."
-        )
+        ),
+        facts=False,
     )
     answer = coach.ask(PYTORCH_Q)
     assert answer.refused and len(answer.removed) == 2
@@ -364,13 +411,13 @@ def test_follow_up_prefers_the_passage_the_previous_answer_cited(coach_with):
 
 def test_rewrite_that_loses_what_it_points_back_to_is_not_trusted(coach_with):
     vague = "Which course does the guide suggest for a backend developer to move into deep learning?"
-    coach, _ = coach_with(scripted(rewrite=vague))
-    answer = ask_all(coach, [PYTORCH_Q, COURSE_Q])
+    coach, _ = coach_with(scripted(rewrite=vague), facts=False)
+    answer = coach.ask(COURSE_Q, [(PYTORCH_Q, "6 weeks.")])
     assert answer.query == f"{PYTORCH_Q} {COURSE_Q}"
 
 
 def test_passages_are_reported_before_the_model_is_asked(coach_with):
-    coach, fake = coach_with(scripted())
+    coach, fake = coach_with(scripted(), facts=False)
     seen = []
     coach.ask(
         PYTORCH_Q, on_passages=lambda query, passages: seen.append((query, len(passages), len(fake.requests)))

@@ -25,12 +25,10 @@ from tests.fake_llm import (
     COURSE_Q,
     PHD_Q,
     PYTORCH_Q,
-    REWRITTEN,
     FakeLLM,
     echo_top_passage,
     first_sentence,
     is_condense,
-    last_user_message,
     scripted,
 )
 
@@ -51,7 +49,7 @@ def ask(client: Client, question: str, focus: str = "All guides") -> tuple[list[
 
 
 def test_answer_comes_back_with_its_sources_and_cited_markers(app_with):
-    running = app_with(scripted())
+    running = app_with(scripted(), facts=False)
     messages, result = ask(Client(running.url, verbose=False), PYTORCH_Q)
     user, sources, answer = (text(m) for m in messages)
     assert user == PYTORCH_Q
@@ -72,7 +70,7 @@ def test_answer_comes_back_with_its_sources_and_cited_markers(app_with):
 
 
 def test_what_the_guides_dont_mention_is_said_under_the_answer(app_with):
-    running = app_with(echo_top_passage)
+    running = app_with(echo_top_passage, facts=False)
     messages, result = ask(
         Client(running.url, verbose=False),
         "I work at Zalando. How long does the backend to deep learning move take?",
@@ -83,7 +81,7 @@ def test_what_the_guides_dont_mention_is_said_under_the_answer(app_with):
 
 
 def test_a_refusal_offers_questions_the_guides_answer(app_with):
-    running = app_with(scripted())
+    running = app_with(scripted(), facts=False)
     messages, result = ask(Client(running.url, verbose=False), "How do I become a dentist?")
     assert result["refused"] and text(messages[-1]).startswith(
         "The guides don't cover dentist, so I can't answer that."
@@ -93,19 +91,19 @@ def test_a_refusal_offers_questions_the_guides_answer(app_with):
 
 
 def test_follow_up_through_the_app_uses_the_conversation(app_with):
-    running = app_with(scripted())
+    running = app_with(scripted(), facts=False)
     client = Client(running.url, verbose=False)
     ask(client, PYTORCH_Q)
     messages, result = ask(client, COURSE_Q)
     assert [text(m) for m in messages][::3] == [PYTORCH_Q, COURSE_Q]
-    assert result["query"] == REWRITTEN
+    # Read against the first turn's frame, with no rewrite call.
+    assert result["query"] == f"{COURSE_Q} (about: Backend Developer → Deep Learning Engineer)"
     assert "Daniel Bourke" in text(messages[-1])
-    condense = next(r for r in running.fake.requests if is_condense(r["messages"]))
-    assert PYTORCH_Q in last_user_message(condense["messages"])
+    assert not any(is_condense(r["messages"]) for r in running.fake.requests)
 
 
 def test_two_clients_at_once_each_get_their_own_answer_and_history(app_with):
-    running = app_with(echo_top_passage)
+    running = app_with(echo_top_passage, facts=False)
     running.fake.delay = 0.02
     clients = {PYTORCH_Q: Client(running.url, verbose=False), PHD_Q: Client(running.url, verbose=False)}
     results: dict[str, tuple] = {}
@@ -127,13 +125,13 @@ def test_two_clients_at_once_each_get_their_own_answer_and_history(app_with):
     # Each session keeps its own history: a follow-up sees only its own first question.
     messages, result = ask(clients[PHD_Q], "And which programming languages?")
     assert [text(m) for m in messages][::3] == [PHD_Q, "And which programming languages?"]
-    assert result["query"].startswith(PHD_Q)
+    assert result["query"] == "And which programming languages? (about: AI Engineer path)"
 
 
 def test_sources_are_shown_before_the_answer_and_unchecked_text_never(app_with):
     invented = "Most people finish in 2 weeks [2]."
     running = app_with(
-        scripted(f"The guide gives Deep Learning Frameworks (PyTorch) 6 weeks [1]. {invented}")
+        scripted(f"The guide gives Deep Learning Frameworks (PyTorch) 6 weeks [1]. {invented}"), facts=False
     )
     job = Client(running.url, verbose=False).submit(PYTORCH_Q, "All guides", api_name="/chat")
     job.result(timeout=60)
@@ -146,7 +144,7 @@ def test_sources_are_shown_before_the_answer_and_unchecked_text_never(app_with):
 
 
 def test_html_in_a_question_is_shown_as_text(app_with):
-    running = app_with(scripted())
+    running = app_with(scripted(), facts=False)
     messages, _ = ask(
         Client(running.url, verbose=False), "<script>alert(1)</script><b>How long</b> is the move?"
     )
@@ -154,7 +152,7 @@ def test_html_in_a_question_is_shown_as_text(app_with):
 
 
 def test_model_endpoint_down_gives_a_friendly_message_and_the_app_keeps_working(app_with):
-    running = app_with(scripted())
+    running = app_with(scripted(), facts=False)
     running.fake.fail_with = 500
     client = Client(running.url, verbose=False)
     messages, result = ask(client, PYTORCH_Q)
@@ -168,7 +166,7 @@ def test_model_endpoint_down_gives_a_friendly_message_and_the_app_keeps_working(
 
 
 def test_focus_on_one_guide_searches_only_that_guide(app_with):
-    running = app_with(echo_top_passage)
+    running = app_with(echo_top_passage, facts=False)
     _, result = ask(
         Client(running.url, verbose=False), "How long does the transition take?", "AI Engineer path"
     )
@@ -176,7 +174,7 @@ def test_focus_on_one_guide_searches_only_that_guide(app_with):
 
 
 def test_over_long_question_is_answered_with_the_limit(app_with):
-    running = app_with(scripted())
+    running = app_with(scripted(), facts=False)
     messages, result = ask(Client(running.url, verbose=False), "x" * 1001)
     assert result == {"error": "That question is 1001 characters long; ask it in under 1000."}
     assert not running.fake.requests

@@ -66,7 +66,7 @@ def wait_for_answer(page: Page, answers: int) -> None:
 
 
 def test_question_sources_answer_follow_up_vote_and_html_in_the_browser(browser, app_with):
-    running = app_with(scripted())
+    running = app_with(scripted(), facts=False)
     page = open_chat(browser, running.url)
     expect(
         page.get_by_text("Do I need a PhD to become an AI engineer?")
@@ -126,7 +126,7 @@ def test_question_sources_answer_follow_up_vote_and_html_in_the_browser(browser,
 
 
 def test_second_user_waits_in_a_visible_queue_and_gets_their_own_answer(browser, app_with):
-    running = app_with(echo_top_passage)
+    running = app_with(echo_top_passage, facts=False)
     running.fake.delay = 0.25  # a slow model, so the second request has to wait
     first, second = open_chat(browser, running.url), open_chat(browser, running.url)
     ask(first, PYTORCH_Q)
@@ -145,7 +145,7 @@ def test_second_user_waits_in_a_visible_queue_and_gets_their_own_answer(browser,
 
 
 def test_new_conversation_stops_the_answer_being_written(browser, app_with):
-    running = app_with(echo_top_passage)
+    running = app_with(echo_top_passage, facts=False)
     running.fake.delay = 0.3
     page = open_chat(browser, running.url)
     ask(page, PYTORCH_Q)

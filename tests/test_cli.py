@@ -149,13 +149,16 @@ def fake_endpoint(indexed, monkeypatch):
 
 
 def test_ask_json_follow_up_names_the_course_with_its_citation(fake_endpoint, capsys):
-    from tests.test_answer import COURSE_Q, PYTORCH_Q, REWRITTEN
+    from tests.test_answer import COURSE_Q, PYTORCH_Q
 
     code, out, err = run(capsys, "ask", "--json", PYTORCH_Q, COURSE_Q)
     assert code == 0, err
     data = json.loads(out)
-    assert set(data) >= {"answer", "citations", "refused", "query", "suggestions"}
-    assert data["query"] == REWRITTEN and data["refused"] is False
+    assert set(data) >= {"answer", "citations", "refused", "query", "suggestions", "about"}
+    # Read against the first turn: the skill it was about, from the facts, with no model call.
+    about = "Backend Developer → Deep Learning Engineer · Deep Learning Frameworks (PyTorch) · resources"
+    assert data["query"] == f"{COURSE_Q} (about: {about})" and data["about"] == about
+    assert data["refused"] is False and data["answered_by"] == "facts" and fake_endpoint.requests == []
     assert "Daniel Bourke" in data["answer"] and "[1]" in data["answer"]
     assert data["citations"][0]["n"] == 1 and "Daniel Bourke" in data["citations"][0]["text"]
 
@@ -173,15 +176,15 @@ def test_ask_plain_text_prints_answer_then_sources(fake_endpoint, capsys):
 
     code, out, _ = run(capsys, "ask", PYTORCH_Q)
     assert code == 0
-    assert out.startswith("The guide gives Deep Learning Frameworks (PyTorch) 6 weeks [1].")
+    assert out.startswith("Deep Learning Frameworks (PyTorch): Critical, 6 weeks [1].")
     assert "\nSources:\n[1] From Backend Developer to Deep Learning Engineer" in out
 
 
 def test_ask_with_unreachable_endpoint_exits_1_with_one_line(indexed, capsys, monkeypatch):
-    from tests.test_answer import PYTORCH_Q
+    from tests.test_answer import PHD_Q
 
     monkeypatch.setenv("COACH_LLM_BASE_URL", "http://127.0.0.1:9/v1")
-    code, out, err = run(capsys, "ask", "--json", PYTORCH_Q)
+    code, out, err = run(capsys, "ask", "--json", PHD_Q)  # an FAQ: the model path answers it
     assert code == 1 and out == ""
     assert err.startswith("coach: The language model at http://127.0.0.1:9/v1 is not answering.")
     assert err.count("\n") == 1

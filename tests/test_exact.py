@@ -81,12 +81,11 @@ def test_a_self_description_settles_which_move_is_meant(read):
 @pytest.mark.parametrize(
     "question",
     [
-        "How many weeks should a backend developer spend on PyTorch when moving into deep learning?",
-        "How many weeks does the backend to deep learning guide give each skill?",
         "How difficult is the DL to AI architect switch, and what skills do I need?",
         "How long does it take to become an AI engineer?",  # no move named: the model path reads the guide
         "What does phase 9 of the backend roadmap involve?",
-        "How long does the cloud phase of the DL to MLE roadmap take?",
+        "How long does the security phase of the DL to MLE roadmap take?",  # no phase of that name
+        "Which of them takes longest?",  # nothing to point back to
     ],
 )
 def test_what_the_reader_is_not_sure_of_goes_to_the_model(read, question):
@@ -129,3 +128,152 @@ def test_the_gap_a_guide_names_for_the_askers_starting_role(read):
         read("What gaps must I fill to become an AI engineer?")[0]
         == "The guide lists these under Gaps to Fill."
     )
+
+
+def test_two_things_asked_of_one_thing_are_both_answered_or_neither(read):
+    assert read("What does phase 2 of the backend roadmap involve, and how long is it?") == [
+        "Phase 2: Core Deep Learning with PyTorch, 6 weeks.",
+        "Phase 2 is Core Deep Learning with PyTorch; its tasks follow.",
+        "Complete 'PyTorch for Deep Learning' course on Udemy.",
+        "Build a simple neural network for MNIST digit classification.",
+        "Learn about activation functions, loss functions, and optimizers.",
+    ]
+    # The ML engineer roadmap lists no resources for its phases: not half an answer.
+    assert (
+        read("How long is the ML engineer roadmap's portfolio phase, and what resources does it list?")
+        is None
+    )
+    # Two phases asked about: two questions.
+    assert read("How many weeks is phase 2 of the backend roadmap and what does phase 3 cover?") is None
+
+
+def test_a_thing_inside_a_guide_is_found_by_its_own_name(read):
+    assert read(
+        "How many weeks should a backend developer spend on PyTorch when moving into deep learning?"
+    ) == ["Deep Learning Frameworks (PyTorch): Critical, 6 weeks."]
+    assert read("How long does the cloud phase of the DL to MLE roadmap take?") == [
+        "Phase 2: Cloud & Production Skills, 6 weeks."
+    ]
+    assert read("How much does the TensorFlow certificate cost?") == [
+        "TensorFlow Developer Certificate costs ~$100."
+    ]
+    assert read("What level of system design does the AI/ML architect checklist expect?") == [
+        "System Design: Advanced."
+    ]
+
+
+def test_a_kind_of_thing_is_listed_whole_or_by_the_category_asked(read):
+    lines = read("How many weeks does the backend to deep learning guide give each skill?")
+    assert len(lines) == 6 and lines[:2] == [
+        "Neural Network Architectures (CNNs, RNNs, Transformers): Important, 10 weeks.",
+        "CUDA/GPU Programming: Important, 4 weeks.",
+    ]
+    assert read("Which skills are critical for a deep learning engineer becoming an AI architect?") == [
+        "The guide lists 2 critical skills.",
+        "System Architecture and Design Patterns: Critical, 8 weeks.",
+        "Cloud Platform Expertise (AWS, GCP, Azure): Critical, 10 weeks.",
+    ]
+
+
+def test_extremes_over_things_are_computed_from_their_figures(read):
+    assert read("Which bridge certification is the cheapest?") == [
+        "The cheapest certification is TensorFlow Developer Certificate, at ~$100."
+    ]
+    # Ranges: the one larger at both ends wins; a value with no figure is named, not ranked.
+    assert read("Which destination role out of AI engineering pays the most?") == [
+        "The best paid role is Staff/Principal ML Engineer, at Median $250,000-$400,000/year.",
+        "AI Startup Founder is given as Varies widely, with no figure.",
+    ]
+    assert read("Which source role has the shortest timeline into AI engineering?") == [
+        "The shortest starting roles, at 3-6 months each, are Data Scientist and "
+        "Machine Learning Researcher / PhD Graduate."
+    ]
+
+
+def test_two_moves_side_by_side_with_the_verdict_computed(read):
+    lines = read(
+        "Which takes longer: backend developer to deep learning engineer, or deep learning engineer to AI architect?"
+    )
+    assert (
+        lines[0] == "Backend Developer → Deep Learning Engineer: The guide gives a timeline of 9-12 months."
+    )
+    assert "Deep Learning Engineer → AI Architect: The guide gives a timeline of 6-9 months." in lines
+    assert lines[-1] == "Backend Developer → Deep Learning Engineer is longer."
+    two = read("Does a quantitative analyst or a data engineer get into AI engineering faster?")
+    assert two == [  # in the guide's order
+        "Data Engineer: 6-9 months.",
+        "Quantitative Analyst: 4-8 months.",
+        "Quantitative Analyst is shorter.",
+    ]
+
+
+@pytest.fixture(scope="module")
+def chain():
+    """chain(turns): each turn's exact answer lines, each read against the frame the last one left."""
+    _, chunks = load_corpus(CORPUS, 900)
+    terms, facts = GuideTerms.of(chunks), corpus_facts(CORPUS, 900)
+
+    def run(turns: list[str]) -> list[list[str] | None]:
+        state, out = None, []
+        for turn in turns:
+            exact = read_exact(turn, facts, terms, chunks, turn, state)
+            out.append(None if exact is None else [line.text for line in exact.lines])
+            state = exact.frame if exact else None
+        return out
+
+    return run
+
+
+def test_a_follow_up_fills_what_it_lacks_from_the_turn_before(chain):
+    phases, longest, resources = chain(
+        [
+            "What are the phases of the roadmap from deep learning engineer to AI architect?",
+            "Which one is the longest?",
+            "What resources does it list?",
+        ]
+    )
+    assert phases[0] == "The roadmap has 5 phases."
+    assert longest == [
+        "The longest phase is Phase 1: Foundation Building: Architecture and Cloud, at 8 weeks."
+    ]
+    assert resources == [
+        "Phase 1: Foundation Building: Architecture and Cloud lists these resources.",
+        "AWS Training and Certification portal.",
+        "Book: 'Designing Data-Intensive Applications'.",
+        "Lucidchart for architecture diagrams.",
+    ]
+    # The same attribute of another thing, or of another move.
+    assert chain(
+        [
+            "What level of ML infrastructure does the AI/ML architect checklist expect?",
+            "And for data engineering?",
+        ]
+    )[1] == ["Data Engineering: Intermediate."]
+    assert (
+        chain(
+            [
+                "How hard is the backend developer to deep learning engineer move?",
+                "And for the ML engineer move?",
+            ]
+        )[1]
+        is None
+    )
+    assert chain(
+        ["How long does the backend developer to deep learning engineer move take?", "And the salary change?"]
+    )[1] == [
+        "The guide gives a salary change of +40%.",
+        "Elsewhere it gives a 40-100% increase.",
+    ]
+    # A category filter, then the figures of what is left.
+    _, nice, weeks = chain(
+        [
+            "Which skills does a deep learning engineer need to learn to become an AI architect?",
+            "Which of them are only nice to have?",
+            "How long do they take?",
+        ]
+    )
+    assert nice[1:] == [
+        "MLOps and CI/CD for AI: Nice to have, 4 weeks.",
+        "Enterprise Security and Compliance: Nice to have, 4 weeks.",
+    ]
+    assert weeks == nice[1:]
