@@ -19,6 +19,7 @@ from coach.settings import Settings, apply_process_switches, invalid_setting, lo
 
 ALL_GUIDES = "All guides"
 SUGGESTIONS = 3
+CORRECTIONS = 4  # the other guides an answer about one move could have meant
 CSS = """
 .gradio-container { max-width: 1080px !important; margin: auto; }
 #coach-header h1 { margin-bottom: 0.1em; }
@@ -27,6 +28,7 @@ details.source { font-size: 0.88em; color: var(--body-text-color-subdued); margi
 details.source blockquote { margin: 0.4em 0 0.6em 1em; font-size: 0.95em; }
 details.source:last-of-type { padding-bottom: 0.6em; border-bottom: 1px solid var(--border-color-primary); }
 button.suggestion { justify-content: flex-start !important; text-align: left !important; }
+button.correction { flex-grow: 0 !important; }
 #chat .progress-text { font-size: 0.95rem !important; }
 """
 # System fonts only: the page must not fetch anything from the internet.
@@ -57,11 +59,14 @@ def build_app(settings: Settings, coach, feedback):
         shown = [] if screen.busy else screen.suggestions[:SUGGESTIONS]
         buttons = [gr.update(value=q, visible=True) for q in shown]
         buttons += [gr.update(visible=False)] * (SUGGESTIONS - len(shown))
+        others = [] if screen.busy else screen.corrections[:CORRECTIONS]
+        fixes = [gr.update(value=g, visible=True) for g in others]
+        fixes += [gr.update(visible=False)] * (CORRECTIONS - len(others))
         # The question box and its button are off while this session's question is answered.
         ready = {"interactive": not screen.busy}
         return (
             screen.messages, screen.result, gr.update(value="", **ready), gr.update(**ready),
-            gr.update(visible=bool(shown)), *buttons, conversation,
+            gr.update(visible=bool(shown)), *buttons, gr.update(visible=bool(others)), *fixes, conversation,
         )  # fmt: skip
 
     def chat(message: str, focus: str, conversation: Conversation) -> Iterator[tuple]:
@@ -70,7 +75,7 @@ def build_app(settings: Settings, coach, feedback):
 
     def hold(message: str, conversation: Conversation) -> tuple:
         off = {"interactive": False}
-        hidden = [gr.update(visible=False)] * (SUGGESTIONS + 1)
+        hidden = [gr.update(visible=False)] * (SUGGESTIONS + CORRECTIONS + 2)
         return (
             conversation.waiting(message or ""),
             gr.update(value="", **off),
@@ -82,9 +87,14 @@ def build_app(settings: Settings, coach, feedback):
     def pick_example(data: gr.SelectData) -> str:
         return data.value["text"]
 
+    def correct(guide: str, conversation: Conversation) -> tuple:
+        """The last question again, of the guide the user picked."""
+        last = conversation.turns[-1].question if conversation.turns else ""
+        return last, guide
+
     def new_conversation() -> tuple:
         on = {"interactive": True}
-        hidden = [gr.update(visible=False)] * (SUGGESTIONS + 1)
+        hidden = [gr.update(visible=False)] * (SUGGESTIONS + CORRECTIONS + 2)
         return ([], {}, gr.update(value="", **on), gr.update(**on), *hidden, Conversation())
 
     def vote(conversation: Conversation, data: gr.LikeData) -> None:
@@ -161,10 +171,18 @@ def build_app(settings: Settings, coach, feedback):
                 gr.Button(visible=False, size="sm", elem_classes="suggestion", elem_id=f"suggestion-{i}")
                 for i in range(SUGGESTIONS)
             ]
+        with gr.Row():
+            fix_label = gr.Markdown(
+                "**Meant another move? Ask the same of:**", visible=False, elem_id="corrections-label"
+            )
+            fixes = [
+                gr.Button(visible=False, size="sm", elem_classes="correction", elem_id=f"correction-{i}")
+                for i in range(CORRECTIONS)
+            ]
         conversation = gr.State(Conversation())
         # The answer as data (text, citations, follow-ups) for API clients; not shown on the page.
         result = gr.JSON(visible=False)
-        outputs = [chatbot, result, box, send, label, *buttons, conversation]
+        outputs = [chatbot, result, box, send, label, *buttons, fix_label, *fixes, conversation]
 
         # The same answer, in one call, for API clients (gradio_client): api_name="/chat"
         # (registered first: the page's own events below would otherwise claim the name).
@@ -172,7 +190,7 @@ def build_app(settings: Settings, coach, feedback):
         api.click(chat, [box, focus, conversation], outputs, api_name="chat")
         # The question appears at once (not queued); the answer follows when the model is free.
         pending = gr.State("")
-        held = [chatbot, box, send, pending, label, *buttons]
+        held = [chatbot, box, send, pending, label, *buttons, fix_label, *fixes]
         answer = {"fn": chat, "inputs": [pending, focus, conversation], "outputs": outputs}
         quiet = {"api_visibility": "private", "show_progress": "full", "show_progress_on": [chatbot]}
         answering = [
@@ -180,6 +198,12 @@ def build_app(settings: Settings, coach, feedback):
                 **answer, **quiet
             )
             for trigger, text in ((box.submit, box), (send.click, box), *((b.click, b) for b in buttons))
+        ]
+        answering += [
+            fix.click(correct, [fix, conversation], [pending, focus], queue=False, api_visibility="private")
+            .then(hold, [pending, conversation], held, queue=False, api_visibility="private")
+            .then(**answer, **quiet)
+            for fix in fixes
         ]
         answering.append(
             chatbot.example_select(pick_example, None, pending, queue=False, api_visibility="private")

@@ -74,6 +74,7 @@ class Screen:
     suggestions: list[str]
     busy: bool  # still answering
     result: dict = field(default_factory=dict)  # when done: the answer as `Answer.to_json`, or {"error"}
+    corrections: list[str] = field(default_factory=list)  # the other moves the answer could be about
 
 
 @dataclass
@@ -125,7 +126,7 @@ class Conversation:
                 else:
                     self._finish(coach, turn, event)
                     result = event.to_json() | {"follow_ups": self.suggestions}
-                    yield Screen(self.messages(), self.suggestions, False, result)
+                    yield Screen(self.messages(), self.suggestions, False, result, _others(coach, event))
                     return
                 yield Screen(self.messages(), [], True)
         except LLMUnavailableError as exc:
@@ -151,6 +152,8 @@ class Conversation:
         cited_chunks = [answer.passages[i].chunk for i in dict.fromkeys(first_used + used)]
         self.suggestions = follow_ups(chunks, cited_chunks, asked)
         text = cited_text(answer.sentences)
+        if answer.about:  # what the coach understood the question to be about
+            text = f"_About: {escape(answer.about)}_\n\n{text}"
         if answer.not_covered:
             text += f"\n\n_{escape(answer.not_covered)}_"
         if answer.removed:  # the count only: the reasons quote the very text that was removed
@@ -159,6 +162,16 @@ class Conversation:
 
 
 WAITING = {"role": "assistant", "content": "_Waiting for the coach: it answers one question at a time…_"}
+
+
+def _others(coach: Coach, answer: Answer) -> list[str]:
+    """The moves (by label) an answer about one move could have meant instead: one click asks
+    the same question of that guide."""
+    if answer.refused or not answer.frame or len(answer.frame.guides) != 1:
+        return []
+    return [
+        label for source, label in sorted(coach.guide_labels.items()) if source not in answer.frame.guides
+    ]
 
 
 def _writing() -> Message:

@@ -154,3 +154,28 @@ def test_new_conversation_stops_the_answer_being_written(browser, app_with):
     time.sleep(6)  # longer than the rest of the answer takes to arrive
     expect(page.locator("#chat .message-row")).to_have_count(0)
     expect(page.locator("#question textarea")).to_be_enabled()
+
+
+def test_an_answer_from_the_facts_says_what_it_is_about_and_one_click_asks_another_move(browser, app_with):
+    running = app_with(scripted())
+    page = open_chat(browser, running.url)
+    ask(page, "How long does the backend move take?")  # two guides start from a backend developer
+    chat = page.locator("#chat")
+    expect(chat).to_contain_text("The guide gives a timeline of 9-12 months", timeout=60_000)
+    ask(page, "How long is the longest phase of the backend to deep learning roadmap?")
+    expect(chat).to_contain_text(
+        "About: Backend Developer → Deep Learning Engineer · Phase 3: Advanced Architectures and "
+        "Specialization · weeks",
+        timeout=60_000,
+    )
+    fix = page.locator("button.correction", has_text="Deep Learning Engineer → AI Architect")
+    expect(fix).to_be_visible(timeout=10_000)
+    shot(page, "5-about-and-correction")
+    fix.click()
+    # The same question, of the guide picked: its own longest phase, and the focus set to it.
+    expect(chat).to_contain_text(
+        "The longest phase is Phase 1: Foundation Building: Architecture and Cloud, at 8 weeks",
+        timeout=60_000,
+    )
+    expect(page.locator("#focus input")).to_have_value("Deep Learning Engineer → AI Architect")
+    assert running.fake.requests == []  # answered from the facts: the model was never asked
