@@ -54,7 +54,10 @@ def test_answer_comes_back_with_its_sources_and_cited_markers(app_with):
     user, sources, answer = (text(m) for m in messages)
     assert user == PYTORCH_Q
     [marker] = re.findall(r"\[(\d)\]", answer)
-    assert answer == f"The guide gives Deep Learning Frameworks (PyTorch) {6} weeks [{marker}]."
+    # What the coach understood comes first (escaped, as all text shown), then the checked answer.
+    about, shown = answer.split("\n\n")
+    assert about == "_About: Backend Developer → Deep Learning Engineer_" == f"_About: {result['about']}_"
+    assert shown == f"The guide gives Deep Learning Frameworks (PyTorch) {6} weeks [{marker}]."
     # The numbered source the marker points at is the passage that holds the figure, marked cited.
     cited = re.search(rf"<b>\[{marker}\]</b>(.*?)</details>", sources).group(1)
     assert "Deep Learning Frameworks (PyTorch)" in cited and "· cited" in cited and "6 weeks" in cited
