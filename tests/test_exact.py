@@ -12,9 +12,15 @@ from tests.conftest import CORPUS
 
 
 @pytest.fixture(scope="module")
-def read():
+def guides():
+    """The real corpus as the reader sees it: its facts, its terms and its chunks."""
     _, chunks = load_corpus(CORPUS, 900)
-    terms, facts = GuideTerms.of(chunks), corpus_facts(CORPUS, 900)
+    return corpus_facts(CORPUS, 900), GuideTerms.of(chunks), chunks
+
+
+@pytest.fixture(scope="module")
+def read(guides):
+    facts, terms, chunks = guides
 
     def read(question: str, text: str = ""):
         exact = read_exact(question, facts, terms, chunks, text)
@@ -208,10 +214,9 @@ def test_two_moves_side_by_side_with_the_verdict_computed(read):
 
 
 @pytest.fixture(scope="module")
-def chain():
+def chain(guides):
     """chain(turns): each turn's exact answer lines, each read against the frame the last one left."""
-    _, chunks = load_corpus(CORPUS, 900)
-    terms, facts = GuideTerms.of(chunks), corpus_facts(CORPUS, 900)
+    facts, terms, chunks = guides
 
     def run(turns: list[str]) -> list[list[str] | None]:
         state, out = None, []
