@@ -442,7 +442,7 @@ def _thing_lines(
             head = Line(f"The roadmap has {len(things)} {noun}.", (overview or things[0].title.chunk,))
         else:
             head = Line(
-                f"The guide lists {len(things)} {which + ' ' if which else ''}{noun}.",
+                f"The guide lists these {which + ' ' if which else ''}{noun}.",  # no count: not a figure it states
                 (_name_value(things[0]).chunk,),
             )
         return things, [head, *(_fact_line(t, overview) for t in things)]

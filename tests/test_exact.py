@@ -175,7 +175,7 @@ def test_a_kind_of_thing_is_listed_whole_or_by_the_category_asked(read):
         "CUDA/GPU Programming: Important, 4 weeks.",
     ]
     assert read("Which skills are critical for a deep learning engineer becoming an AI architect?") == [
-        "The guide lists 2 critical skills.",
+        "The guide lists these critical skills.",
         "System Architecture and Design Patterns: Critical, 8 weeks.",
         "Cloud Platform Expertise (AWS, GCP, Azure): Critical, 10 weeks.",
     ]

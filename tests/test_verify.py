@@ -176,3 +176,22 @@ def test_a_sentence_copied_from_one_passage_cites_it_and_not_the_one_the_model_n
     # Where both support it about as well, the model's own marker is kept.
     [both] = check("Model research [1].", [phase, miss])
     assert both.sources == [0]
+
+
+def test_an_ordinal_is_a_number_its_passage_must_state():
+    tips = [
+        passage(
+            "Interview Tips",
+            "Draw architecture diagrams — show data flow, model serving, and feedback loops\n"
+            "Discuss trade-offs explicitly (latency vs throughput, accuracy vs speed)",
+        )
+    ]
+    [s] = check("The second round involves drawing architecture diagrams to show data flow [1].", tips)
+    assert s.sources == [] and s.reason == "states 2, which its passages do not"
+    roadmap = [passage("Your Learning Roadmap > Phase 2: Cloud & Production Skills", "Duration: 6 weeks")]
+    [ok] = check("The second phase, Cloud & Production Skills, takes 6 weeks [1].", roadmap)
+    assert ok.sources == [0]
+    [first] = check(
+        "First, draw architecture diagrams to show data flow [1].", tips
+    )  # orders, states nothing
+    assert first.sources == [0]
