@@ -44,11 +44,12 @@ from coach.frame import (
     settled_guides,
     two_moves,
     unnamed_modifier,
+    without_names,
 )
 from coach.layout import layout
 from coach.lexical import tokenize
 from coach.records import Chunk
-from coach.terms import PATH_WORD, GuideTerms, listed_roles
+from coach.terms import GuideTerms, listed_roles
 
 # What a question can ask of a move as a whole, in the words people use for it.
 ATTRIBUTES = {
@@ -368,11 +369,7 @@ def _names_an_item(question: str, facts: list[Fact], terms: GuideTerms) -> bool:
     is about that item, not the move as a whole: "How many weeks for PyTorch?" is not asking
     for the move's timeline. Read off the guide's own item names; role names and the words
     for a move don't count."""
-    plain = terms.plain(question)
-    for _, (start, end) in sorted(terms.roles_in(question), key=lambda r: -r[1][0]):
-        plain = plain[:start] + " " + plain[end:]
-    plain = re.sub(rf"\b{PATH_WORD}\b", " ", plain)
-    asked = set(tokenize(plain)) - ASKING
+    asked = set(tokenize(without_names(question, terms))) - ASKING
     names: set[str] = set()
     for f in facts:
         if isinstance(f, Skill):
@@ -388,8 +385,7 @@ def _names_an_item(question: str, facts: list[Fact], terms: GuideTerms) -> bool:
 
 
 def _label(facts: list[Fact]) -> str:
-    t = next(f for f in facts if isinstance(f, Transition))
-    return f"{t.from_role} → {t.to_role}" if t.from_role else f"{t.to_role} path"
+    return name_of(next(f for f in facts if isinstance(f, Transition)))
 
 
 def _answer(attribute: str, facts: list[Fact], overview: str) -> list[Line] | None:

@@ -145,7 +145,7 @@ def field_of(f: Fact, attribute: str):
 def read_asked(question: str, terms: GuideTerms) -> Asked:
     plain = terms.plain(question).strip()
     asked = Asked(opener=bool(OPENER.match(plain)))
-    unrole = _without_names(question, terms)
+    unrole = without_names(question, terms)
     asked.extreme = next(((a, d) for a, d, words in EXTREMES if re.search(rf"\b(?:{words})\b", unrole)), None)
     asked.compare = bool(COMPARE.search(unrole))
     asked.attributes = [a for a, words in ATTRIBUTE_WORDS.items() if re.search(rf"\b(?:{words})\b", unrole)]
@@ -194,7 +194,7 @@ def named_things(
     self-description (`text`) uses (a starting role), by a person's name (a story) or by number
     (a phase). The best-matched kind only; for a comparison or an extreme, every one of it."""
     plain = terms.plain(question)
-    words = (set(tokenize(_without_names(question, terms))) | _long_names(question, terms)) - ASKING
+    words = (set(tokenize(without_names(question, terms))) | _long_names(question, terms)) - ASKING
     named_roles = {role for role, _ in terms.roles_in(text or question)}
     # The words of the guide's own move ("deep learning" in a backend-to-deep-learning guide) say
     # which guide, not which thing in it.
@@ -300,7 +300,7 @@ def _long_names(text: str, terms: GuideTerms) -> set[str]:
     }
 
 
-def _without_names(text: str, terms: GuideTerms) -> str:
+def without_names(text: str, terms: GuideTerms) -> str:
     """The text in plain form with role names and the words for a move blanked: what is left
     says what is asked and of which thing."""
     plain = terms.plain(text)
@@ -339,7 +339,7 @@ def unnamed_modifier(question: str, facts: list[Fact], terms: GuideTerms, asked:
     "the critical skills", "the bridge certifications")."""
     if asked.kind is None:
         return False
-    unrole = _without_names(question, terms)
+    unrole = without_names(question, terms)
     before = re.findall(rf"\b([a-z][\w'-]*)\s+(?:{KINDS[asked.kind]})\b", unrole)
     known = set(ASKING) | set(tokenize(" ".join(asked.filters)))
     for f in facts:
