@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from coach.condense import needs_rewrite, standalone_question
 from coach.errors import CoachError
 from coach.exact import read_exact
-from coach.facts import Fact, corpus_facts
+from coach.facts import Fact, PayFigure, Transition, corpus_facts
 from coach.frame import Frame, loose_frame
 from coach.lexical import tokenize
 from coach.llm import ChatModel
@@ -32,11 +32,16 @@ from coach.retrieve import Retriever
 from coach.settings import Settings
 from coach.suggest import question_for, starters
 from coach.terms import meant_guides
-from coach.verify import Asked, CheckedSentence, check, check_stream
+from coach.verify import Asked, CheckedSentence, check, check_stream, quantities_in
 
+# The model saying, in its own words, that the passages lack the answer: "The guide does not
+# provide information on ...", "There is no mention of ... in the passages".
 NOT_IN_GUIDES = re.compile(
-    r"NOT IN GUIDES|(?:guides?|passages?) (?:do(?:es)? not|don't|doesn't) (?:cover|contain|mention|say|answer)"
-    r"|not (?:covered|mentioned|stated) in the (?:guides?|passages?)",
+    r"NOT IN GUIDES|(?:guides?|passages?|text|sources?) (?:do(?:es)? not|don't|doesn't|did not|didn't)"
+    r" (?:\w+ )?(?:cover|contain|mention|say|answer|provide|include|give|offer|discuss|specify|state|list|address)"
+    r"|not (?:covered|mentioned|stated|provided|specified|given|discussed|addressed) (?:in|by) the (?:guides?|passages?)"
+    r"|\b(?:there is |there's |)no (?:specific |mention|information|details?|data)\b.{0,60}\b(?:guides?|passages?)\b"
+    r"|(?:guides?|passages?) (?:has|have|gives?|offers?|contains?) no (?:information|mention|details?|data)\b",
     re.IGNORECASE,
 )
 MIN_SIMILARITY = 0.30  # below this, no passage is about the question (measured: off-topic < 0.19)
@@ -335,7 +340,9 @@ class Coach:
         offset = 0
         for label, found in parts:
             part: list[CheckedSentence] = []
-            for sentence in check_stream(self._timed(query, found, pieces, timings, started), found, asked):
+            for sentence in check_stream(
+                self._timed(query, found, pieces, timings, started), found, asked, self.pay_changes
+            ):
                 # "The guides don't cover this" beside a supported answer is noise, not a claim.
                 if NOT_IN_GUIDES.search(sentence.text):
                     continue
@@ -355,6 +362,22 @@ class Coach:
             return corpus_facts(self.settings.corpus_dir, self.settings.chunk_chars)
         except CoachError:
             return {}
+
+    @functools.cached_property
+    def pay_changes(self) -> dict[str, set[str]] | None:
+        """Each guide's pay changes as the checker reads quantities ({"20 %", "40-100 %"}), from its
+        facts; None when there are no facts to know them by."""
+        if not self.facts:
+            return None
+        values = {
+            guide: [f.salary_change for f in found if isinstance(f, Transition)]
+            + [f.amount for f in found if isinstance(f, PayFigure)]
+            for guide, found in self.facts.items()
+        }
+        return {
+            guide: {q for v in found if v for q in quantities_in(v.text) if q.endswith(" %")}
+            for guide, found in values.items()
+        }
 
     @functools.cached_property
     def guide_labels(self) -> dict[str, str]:
@@ -415,7 +438,10 @@ class Coach:
     def _quote(self, question: str, passages: list[Passage], asked: Asked) -> Quote | None:
         """The passages' sentence nearest the question that the checker passes as it stands."""
         for quote in quotes(question, passages, self.rarity, self.retriever.terms)[:5]:
-            if all(c.supported for c in check(f"{quote.text} [{quote.passage + 1}]", passages, asked)):
+            if all(
+                c.supported
+                for c in check(f"{quote.text} [{quote.passage + 1}]", passages, asked, self.pay_changes)
+            ):
                 return quote
         return None
 

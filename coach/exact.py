@@ -44,12 +44,11 @@ from coach.frame import (
     settled_guides,
     two_moves,
     unnamed_modifier,
-    without_names,
 )
 from coach.layout import layout
 from coach.lexical import tokenize
 from coach.records import Chunk
-from coach.terms import GuideTerms, listed_roles
+from coach.terms import GuideTerms, listed_roles, without_names
 
 # What a question can ask of a move as a whole, in the words people use for it.
 ATTRIBUTES = {

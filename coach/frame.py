@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from coach.facts import Certification, DestinationRole, Fact, Phase, Skill, SourceRole, Story, Transition
 from coach.layout import layout
 from coach.lexical import tokenize
-from coach.terms import NAME_RUN, PATH_WORD, GuideTerms, listed_roles, meant_guides
+from coach.terms import NAME_RUN, GuideTerms, listed_roles, meant_guides, without_names
 
 # What a question can ask of a thing inside a guide, in the words people use, and the field of
 # each kind of fact that states it.
@@ -298,15 +298,6 @@ def _long_names(text: str, terms: GuideTerms) -> set[str]:
         if plain[m.start() : m.end()].strip("_") == ""
         for t in tokenize(layout().plain(m.group(0)))
     }
-
-
-def without_names(text: str, terms: GuideTerms) -> str:
-    """The text in plain form with role names and the words for a move blanked: what is left
-    says what is asked and of which thing."""
-    plain = terms.plain(text)
-    for _, (start, end) in sorted(terms.roles_in(text), key=lambda r: -r[1][0]):
-        plain = plain[:start] + " " + plain[end:]
-    return re.sub(rf"\b{PATH_WORD}\b", " ", plain)
 
 
 def loose_frame(

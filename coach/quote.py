@@ -5,7 +5,8 @@ answer is not refused for the model's mistake.
 A sentence (or list item) of the retrieved passages scores by the question's words it holds,
 rarer words counting more, its section heading's words counting half; a question asking how
 long, how much or how many prefers a sentence with a figure. Nothing is quoted unless it holds
-at least two of the question's words.
+at least two of the question's words, one of them other than the names of the roles it asks
+about and the words for a move (those say whose move it is, not what is asked).
 
 Not here: retrieving the passages (`coach.retrieve`) or checking model text (`coach.verify`).
 """
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from coach.layout import layout
 from coach.lexical import tokenize
 from coach.records import Chunk, Passage
-from coach.terms import GuideTerms
+from coach.terms import GuideTerms, without_names
 
 SEGMENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z'\"‘“])")
 BULLET = re.compile(r"^\s*(?:[-•*·]|\d+[.)])\s*")
@@ -59,6 +60,9 @@ def quotes(question: str, passages: list[Passage], rarity: Rarity, terms: GuideT
     or how many is answered only by a sentence with a figure."""
     asked = set(tokenize(layout().spell_out(question)))
     named = {role for role, _ in terms.roles_in(question)}
+    # The roles and the words for a move say whose move it is, not what is asked: a quote must
+    # hold a word of the rest.
+    what = set(tokenize(layout().spell_out(without_names(question, terms))))
     wants_figure = bool(QUANTITY.search(question))
     found: list[tuple[float, Quote]] = []
     for rank, passage in enumerate(passages):
@@ -70,7 +74,7 @@ def quotes(question: str, passages: list[Passage], rarity: Rarity, terms: GuideT
             words = set(tokenize(sentence)) & asked
             if (
                 len(words | heading) < MIN_WORDS
-                or not words
+                or not words & what
                 or (wants_figure and not re.search(r"\d", sentence))
             ):
                 continue

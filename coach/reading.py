@@ -77,6 +77,14 @@ ASKED = [
         rf"\b(?:salary|salaries|pay|income|earnings|wage|wages)\s+(?:of|for)\s+(?:an?|the)?\s*{NP}(?=\s+(?:in|at|with|who|that|after)\b|\s*[?.!,]|\s*$)",
         re.I,
     ),
+    # What is counted: "How many vacation days do ...", "How much equity does ...".
+    re.compile(rf"\bhow (?:much|many)\s+{NP}\s+{AUX}\b", re.I),
+    # A request put as a command: "Tell me the job placement rate of ...", "List the ...".
+    re.compile(
+        rf"^(?:please\s+)?(?:tell me|give me|show me|list|explain|describe|outline|name)\s+(?:about\s+)?"
+        rf"(?:an?|the|my|your|all)?\s*{NP}(?=\s+(?:of|for|in|at|to|from|with|like|when|after|if|and)\b|\s*[?.!,]|\s*$)",
+        re.I,
+    ),
 ]
 # Where English puts a job: "become a ...", "work as a ...", "a ... earns", "from a ... to a ...".
 JOB_CUES = [

@@ -202,3 +202,12 @@ def _distance(a: str, b: str, limit: int) -> int:
             return limit + 1
         previous2, previous = previous, current
     return previous[-1]
+
+
+def without_names(text: str, terms: GuideTerms) -> str:
+    """The text in plain form with role names and the words for a move blanked: what is left
+    says what is asked and of which thing."""
+    plain = terms.plain(text)
+    for _, (start, end) in sorted(terms.roles_in(text), key=lambda r: -r[1][0]):
+        plain = plain[:start] + " " + plain[end:]
+    return re.sub(rf"\b(?:{PATH_WORD}|become|becomes|becoming)\b", " ", plain)

@@ -188,9 +188,10 @@ class Evidence:
     lines: list[tuple[set[str], set[str]]]
     frame: set[str]
     heading: set[str]  # what the passage's own heading names (its skill, phase, question)
+    pay_changes: set[str] | None = None  # the pay changes its guide states ({"20 %"}); None: not known
 
     @classmethod
-    def of(cls, passage: Passage) -> Evidence:
+    def of(cls, passage: Passage, pay_changes: dict[str, set[str]] | None = None) -> Evidence:
         source = passage.chunk.document
         return cls(
             numbers_in(source),
@@ -200,7 +201,26 @@ class Evidence:
             _lines(passage.chunk.text),
             _names_of(f"{passage.chunk.title}\n{passage.chunk.section}"),
             _names_of(passage.chunk.section.split(" > ")[-1]),
+            pay_changes.get(passage.chunk.source, set()) if pay_changes is not None else None,
         )
+
+
+# A clause about pay: the percentage it states is a change in pay ("the salary can rise by 35%").
+PAY = re.compile(r"\b(?:salary|salaries|pay|paid|compensation|earnings|income|wages?|raise)\b", re.IGNORECASE)
+
+
+def as_pay_change(sentence: str, evidence: Evidence) -> list[str]:
+    """Percentages a clause about pay states that the guide's facts give to no pay change: the 35%
+    job growth a passage states beside a salary, told as a 35% raise."""
+    if evidence.pay_changes is None:
+        return []
+    return [
+        q
+        for clause in CLAUSE_END.split(sentence)
+        if PAY.search(clause)
+        for q in sorted(quantities_in(clause))
+        if q.endswith(" %") and not _stated(q, evidence.pay_changes)
+    ]
 
 
 # Where a sentence's clauses part: "Math takes 8 weeks; PyTorch, 6 weeks".
@@ -263,6 +283,12 @@ def support(sentence: str, evidence: Evidence, asked: Asked | None = None) -> tu
     elsewhere = misattributed(sentence, evidence)
     if elsewhere:
         return False, f"gives {', '.join(elsewhere)} to an item its passage gives another value"
+    as_pay = as_pay_change(sentence, evidence)
+    if as_pay:
+        return (
+            False,
+            f"gives {', '.join(as_pay)} as a change in pay, which its guide states for something else",
+        )
     echoed = asked.echoed(sentence, evidence) if asked else []
     if echoed:
         return (
@@ -316,12 +342,17 @@ def _attribute(
 
 
 def check_stream(
-    pieces: Iterable[str], passages: list[Passage], asked: Asked | None = None
+    pieces: Iterable[str],
+    passages: list[Passage],
+    asked: Asked | None = None,
+    pay_changes: dict[str, set[str]] | None = None,
 ) -> Iterator[CheckedSentence]:
     """Check a draft while it streams: each sentence is attributed as soon as the next one has
     begun (so a marker written after its full stop still counts), the last one at the end.
-    `asked`: what the user's text states and asks about, to check values it supplied."""
-    evidence = [Evidence.of(p) for p in passages]
+    `asked`: what the user's text states and asks about, to check values it supplied;
+    `pay_changes`: each guide's pay changes from its facts, which a percentage told as a change
+    in pay must be one of."""
+    evidence = [Evidence.of(p, pay_changes) for p in passages]
     draft, done = "", 0
     for piece in pieces:
         draft += piece
@@ -335,6 +366,11 @@ def check_stream(
         yield _attribute(text, markers, evidence, asked)
 
 
-def check(draft: str, passages: list[Passage], asked: Asked | None = None) -> list[CheckedSentence]:
+def check(
+    draft: str,
+    passages: list[Passage],
+    asked: Asked | None = None,
+    pay_changes: dict[str, set[str]] | None = None,
+) -> list[CheckedSentence]:
     """Attribute every sentence of the draft to the passages that support it."""
-    return list(check_stream([draft], passages, asked))
+    return list(check_stream([draft], passages, asked, pay_changes))

@@ -88,6 +88,15 @@ def test_answer_with_nothing_supported_shows_the_passage_sentence_nearest_the_qu
     assert "Duration: 6 weeks" in answer.citations[0].text
 
 
+def test_a_passage_sentence_sharing_only_the_roles_named_is_no_answer_to_quote(coach_with):
+    # Sentences naming software engineers and AI engineers are in the passages; none says
+    # anything about a pension.
+    coach, _ = coach_with(scripted("Software engineers should save 15% of their pay [1]."), facts=False)
+    answer = coach.ask("What pension plan suits a software engineer who becomes an AI engineer?")
+    assert answer.refused and len(answer.removed) == 1
+    assert answer.answer.startswith("The guides don't cover that")
+
+
 def test_answer_with_nothing_supported_and_no_sentence_with_a_figure_becomes_a_refusal(coach_with):
     # The model path alone (no facts to answer from): no passage sentence about this move holds
     # a duration and the question's words.
@@ -161,6 +170,22 @@ def test_model_saying_not_in_guides_is_a_refusal_offering_questions_near_the_top
     assert "How should I learn Cloud Platform Expertise (AWS, GCP, Azure) to become an AI Architect?" in (
         answer.suggestions
     )
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "The guide does not provide information on vacation days for ML engineers [1].",
+        "There is no information about vacation days in the passages [1].",
+        "The passages don't specifically mention vacation days [2].",
+    ],
+)
+def test_model_saying_in_its_own_words_that_the_guides_lack_it_is_a_refusal(coach_with, reply):
+    coach, _ = coach_with(scripted(reply), facts=False)
+    answer = coach.ask("How many vacation days do machine learning engineers get?")
+    # Read as the model's refusal, not as a claim the checker had to remove.
+    assert answer.refused and answer.removed == [] and answer.sentences == []
+    assert answer.answer.startswith("The guides don't cover that, so I can't answer it.")
 
 
 @pytest.mark.parametrize(

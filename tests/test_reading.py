@@ -24,6 +24,9 @@ def terms(retriever) -> GuideTerms:
         "Tell me straight, will AI tools replace AI engineers?",
         "how long dose it take to go from backend to deep lerning",
         "Whats the salary bump for a DL engineer who becomes an AI architect",
+        "List the critical skills for the deep learning move.",
+        "Show me the phases of the ML engineer roadmap.",
+        "How many certifications does the AI engineer guide list?",
     ],
 )
 def test_lead_ins_commands_and_typos_are_read_as_the_question_they_carry(terms, question):
@@ -62,6 +65,10 @@ def test_things_only_the_asker_or_a_qualifier_names_are_noted_not_refused(terms,
         ("What interview questions do dentists get?", ["dentists"]),
         ("What is the salary of a game developer?", ["game developer"]),
         ("How do I train for a triathlon?", ["triathlon"]),
+        # What is counted, and what a command asks for.
+        ("How many vacation days does a teacher get?", ["teacher", "vacation"]),
+        ("Tell me the dropout rate of coding bootcamps.", ["dropout"]),
+        ("Describe the visa process for engineers.", ["visa"]),
     ],
 )
 def test_questions_about_what_no_guide_treats_are_refused_naming_it(terms, question, untreated):

@@ -195,3 +195,26 @@ def test_an_ordinal_is_a_number_its_passage_must_state():
         "First, draw architecture diagrams to show data flow [1].", tips
     )  # orders, states nothing
     assert first.sources == [0]
+
+
+OUTLOOK = passage(
+    "Transitioning INTO AI Engineer",
+    "The Bureau of Labor Statistics projects 35% growth through 2032, with median annual pay of $108,020.",
+    source="004.txt",
+)
+PAY_CHANGES = {"003.txt": {"40 %"}, "004.txt": set()}
+
+
+def test_a_percentage_told_as_a_pay_change_must_be_one_of_the_guides_pay_changes():
+    grown = "Statistics project 35% growth through 2032, so median annual pay grows by 35% [1]."
+    unchecked, checked = check(grown, [OUTLOOK]), check(grown, [OUTLOOK], pay_changes=PAY_CHANGES)
+    assert unchecked[0].supported
+    assert checked[0].sources == []
+    assert checked[0].reason == "gives 35 % as a change in pay, which its guide states for something else"
+    # The growth figure on its own, and the guide's own pay change, still pass.
+    assert check(
+        "The Bureau of Labor Statistics projects 35% growth through 2032 [1].",
+        [OUTLOOK],
+        pay_changes=PAY_CHANGES,
+    )[0].supported
+    assert check("The salary change is +40% [1].", [GLANCE], pay_changes=PAY_CHANGES)[0].sources == [0]
