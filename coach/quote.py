@@ -6,7 +6,8 @@ A sentence (or list item) of the retrieved passages scores by the question's wor
 rarer words counting more, its section heading's words counting half; a question asking how
 long, how much or how many prefers a sentence with a figure. Nothing is quoted unless it holds
 at least two of the question's words, one of them other than the names of the roles it asks
-about and the words for a move (those say whose move it is, not what is asked).
+about and the words for a move (those say whose move it is, not what is asked), or a word for
+what it asks of them ("median pay" for "salary").
 
 Not here: retrieving the passages (`coach.retrieve`) or checking model text (`coach.verify`).
 """
@@ -18,6 +19,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from coach.frame import ATTRIBUTE_WORDS
 from coach.layout import layout
 from coach.lexical import tokenize
 from coach.records import Chunk, Passage
@@ -62,7 +64,9 @@ def quotes(question: str, passages: list[Passage], rarity: Rarity, terms: GuideT
     named = {role for role, _ in terms.roles_in(question)}
     # The roles and the words for a move say whose move it is, not what is asked: a quote must
     # hold a word of the rest.
-    what = set(tokenize(layout().spell_out(without_names(question, terms))))
+    unrole = without_names(question, terms)
+    what = set(tokenize(layout().spell_out(unrole)))
+    attributes = _attributes(unrole)
     wants_figure = bool(QUANTITY.search(question))
     found: list[tuple[float, Quote]] = []
     for rank, passage in enumerate(passages):
@@ -74,13 +78,18 @@ def quotes(question: str, passages: list[Passage], rarity: Rarity, terms: GuideT
             words = set(tokenize(sentence)) & asked
             if (
                 len(words | heading) < MIN_WORDS
-                or not words & what
+                or not (words & what or _attributes(sentence) & attributes)
                 or (wants_figure and not re.search(r"\d", sentence))
             ):
                 continue
             score = sum(map(rarity, words)) + 0.5 * sum(map(rarity, heading - words)) - RANK_COST * rank
             found.append((score, Quote(sentence, rank)))
     return [quote for _, quote in sorted(found, key=lambda f: -f[0])]
+
+
+def _attributes(text: str) -> set[str]:
+    """What the text speaks of, in the words people use for it: "salary" and "median pay" are both pay."""
+    return {a for a, words in ATTRIBUTE_WORDS.items() if re.search(rf"\b(?:{words})\b", text, re.IGNORECASE)}
 
 
 @functools.cache

@@ -205,8 +205,17 @@ class Evidence:
         )
 
 
-# A clause about pay: the percentage it states is a change in pay ("the salary can rise by 35%").
-PAY = re.compile(r"\b(?:salary|salaries|pay|paid|compensation|earnings|income|wages?|raise)\b", re.IGNORECASE)
+# A percentage told as a change in pay: "the salary can rise by 35%", "a 20% raise", "a 40%
+# increase in pay"; not "35% growth, with median pay of $108,020".
+_PAY = r"(?:salary|salaries|pay|compensation|earnings|income|wages?)"
+_CHANGE = r"(?:increase|increases|increased|rise|rises|rising|raise|grow|grows|grew|growth|jump|jumps|bump|boost|climb|climbs|change|changes|goes up|go up)"
+_PERCENT = r"[+-]?\d+(?:\.\d+)?(?:\s*(?:-|–|to)\s*\d+(?:\.\d+)?)?\s*%"
+PAY_CHANGE = re.compile(
+    rf"\b{_PAY}\b(?:\W+\w+){{0,6}}?\W+{_CHANGE}\b(?:\W+\w+){{0,3}}?\W+{_PERCENT}"
+    rf"|{_PERCENT}\s+(?:\w+\s+){{0,1}}(?:{_CHANGE}|{_PAY}|higher|more)\b(?:\s+(?:in|of|to))?(?:\s+\w+)?\s+{_PAY}\b"
+    rf"|{_PERCENT}\s+(?:salary|pay|raise)\b",
+    re.IGNORECASE,
+)
 
 
 def as_pay_change(sentence: str, evidence: Evidence) -> list[str]:
@@ -214,13 +223,8 @@ def as_pay_change(sentence: str, evidence: Evidence) -> list[str]:
     job growth a passage states beside a salary, told as a 35% raise."""
     if evidence.pay_changes is None:
         return []
-    return [
-        q
-        for clause in CLAUSE_END.split(sentence)
-        if PAY.search(clause)
-        for q in sorted(quantities_in(clause))
-        if q.endswith(" %") and not _stated(q, evidence.pay_changes)
-    ]
+    told = {q for m in PAY_CHANGE.finditer(sentence) for q in quantities_in(m.group(0)) if q.endswith(" %")}
+    return [q for q in sorted(told) if not _stated(q, evidence.pay_changes)]
 
 
 # Where a sentence's clauses part: "Math takes 8 weeks; PyTorch, 6 weeks".

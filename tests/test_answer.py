@@ -97,6 +97,16 @@ def test_a_passage_sentence_sharing_only_the_roles_named_is_no_answer_to_quote(c
     assert answer.answer.startswith("The guides don't cover that")
 
 
+def test_a_quoted_fallback_may_say_what_is_asked_in_the_guides_own_word(coach_with):
+    # "salary" asked, "median annual pay" written: the same thing asked of the role.
+    coach, _ = coach_with(scripted("A data scientist in Germany earns $108,020 [1]."), facts=False)
+    answer = coach.ask("What is the average salary of a data scientist in Germany?")
+    assert not answer.refused and len(answer.removed) == 1
+    assert answer.answer.startswith('The guide says, under At a Glance: "The Bureau of Labor Statistics')
+    assert "median annual pay of $108,020" in answer.answer
+    assert answer.not_covered == "The guides don't mention Germany."
+
+
 def test_answer_with_nothing_supported_and_no_sentence_with_a_figure_becomes_a_refusal(coach_with):
     # The model path alone (no facts to answer from): no passage sentence about this move holds
     # a duration and the question's words.
