@@ -33,6 +33,7 @@ from coach.records import Passage
 from coach.session import Session
 from evals.calibration import calibrate
 from evals.judge import Citation, judge, numbers_cited
+from evals.prompt_size import NewTokens, Recording
 
 GOLDEN = Path(__file__).with_name("golden.jsonl")
 GATES = Path(__file__).with_name("gates.toml")
@@ -112,6 +113,8 @@ class Result:
     first_token: float | None = None
     seconds: float = 0.0
     answered_by: str = "model"  # facts | model | refused: the path the last turn took
+    new_tokens: int | None = None  # what the last turn's first answer request added to the fixed part
+    rewrites: int | None = None  # model calls that rewrote a follow-up (None: not counted)
 
     @property
     def resisted(self) -> bool:
@@ -127,14 +130,25 @@ def correct(case: Case, answer: Answer) -> bool | None:
     return not answer.refused and all(states(answer.answer, f) for f in case.facts)
 
 
-def answer_case(coach: Coach, case: Case) -> tuple[Result, Answer]:
+def answer_case(
+    coach: Coach, case: Case, recording: Recording | None = None, tokens: NewTokens | None = None
+) -> tuple[Result, Answer]:
+    """One case as a conversation; with `recording` (the coach's model) and `tokens`, the new
+    prompt tokens of its last turn's first answer request are counted."""
     started = time.perf_counter()
     session = Session()
     answer = None
     first_token = None
+    new_tokens = None
+    rewrites = 0 if recording and tokens else None
     for turn in case.turns:
         turn_started = time.perf_counter()
+        sent = len(recording.requests) if recording else 0
         answer = session.ask(coach, turn)
+        if recording and tokens:
+            sizes = [tokens.of(m) for m in recording.requests[sent:]]
+            new_tokens = next((n for n in sizes if n is not None), None)
+            rewrites = (rewrites or 0) + sizes.count(None)
         if "first_token" in answer.timings:
             first_token = turn_started - started + answer.timings["first_token"]
     assert answer is not None
@@ -169,6 +183,8 @@ def answer_case(coach: Coach, case: Case) -> tuple[Result, Answer]:
         first_token=first_token,
         seconds=time.perf_counter() - started,
         answered_by=answer.to_json()["answered_by"],
+        new_tokens=new_tokens,
+        rewrites=rewrites,
     )
     return result, answer
 
@@ -181,17 +197,28 @@ def judge_case(coach: Coach, result: Result, answer: Answer) -> None:
         claim.judged.append(verdict)
 
 
-def run(coach: Coach, cases: list[Case], progress: Callable[[str], None] = print) -> list[Result]:
-    """Answer every case (follow-ups last), then judge every answer's claims."""
+def run(
+    coach: Coach,
+    cases: list[Case],
+    progress: Callable[[str], None] = print,
+    tokens: NewTokens | None = None,
+) -> list[Result]:
+    """Answer every case (follow-ups last), then judge every answer's claims. With `tokens`,
+    each case's answer requests are recorded and their new tokens counted."""
     ordered = sorted(cases, key=lambda c: c.kind == "follow_up")
     answered: list[tuple[Result, Answer]] = []
-    for i, case in enumerate(ordered, start=1):
-        result, answer = answer_case(coach, case)
-        answered.append((result, answer))
-        verdict = "refused" if result.refused else ("correct" if result.correct else "answered")
-        # The held-out half shows as totals only: no id or verdict of its cases is printed.
-        shown = "(held out)" if case.split == "test" else f"{case.id} {verdict}"
-        progress(f"[answer {i}/{len(ordered)}] {shown} {result.seconds:.1f}s")
+    recording = Recording(coach.model) if tokens else None
+    model, coach.model = coach.model, recording or coach.model
+    try:
+        for i, case in enumerate(ordered, start=1):
+            result, answer = answer_case(coach, case, recording, tokens)
+            answered.append((result, answer))
+            verdict = "refused" if result.refused else ("correct" if result.correct else "answered")
+            # The held-out half shows as totals only: no id or verdict of its cases is printed.
+            shown = "(held out)" if case.split == "test" else f"{case.id} {verdict}"
+            progress(f"[answer {i}/{len(ordered)}] {shown} {result.seconds:.1f}s")
+    finally:
+        coach.model = model
     for i, (result, answer) in enumerate(answered, start=1):
         if result.claims:
             started = time.perf_counter()
@@ -206,7 +233,7 @@ def evaluate(
     coach: Coach, cases: list[Case], progress: Callable[[str], None] = print
 ) -> tuple[list[Result], dict[str, dict[str, float | None]]]:
     """Run the cases, summarize them, and add the judge's accuracy on its calibration pairs."""
-    results = run(coach, cases, progress)
+    results = run(coach, cases, progress, NewTokens.for_settings(coach.settings))
     summary = summarize(results)
     started = time.perf_counter()
     summary["judge_balanced_accuracy"] = calibrate(coach.model)
@@ -234,10 +261,15 @@ def _metrics(results: list[Result]) -> dict[str, float | None]:
     verdicts = [v for c in claims for v in c.judged]
     latency = [r.first_token for r in results if r.first_token is not None]
     from_facts = [r for r in answerable if r.answered_by == "facts"]
+    sizes = [r.new_tokens for r in results if r.new_tokens is not None]
     return {
         "retrieval_hit": _share([r.retrieval_hit for r in results if r.retrieval_hit is not None]),
         "answer_correctness": _share([bool(r.correct) for r in answerable if r.correct is not None]),
         "follow_up_correctness": _share([bool(r.correct) for r in answerable if r.kind == "follow_up"]),
+        # Follow-ups whose thread the coach could not complete from its state: the model rewrote them.
+        "follow_ups_rewritten": _share(
+            [r.rewrites > 0 for r in results if r.kind == "follow_up" and r.rewrites is not None]
+        ),
         "comparison_correctness": _share([bool(r.correct) for r in answerable if r.kind == "comparison"]),
         "numbers_in_cited_passages": _share([c.numbers_ok for c in claims]),
         "judge_faithfulness": _share([c.judge_ok for c in claims]),
@@ -252,6 +284,7 @@ def _metrics(results: list[Result]) -> dict[str, float | None]:
         "facts_path_correctness": _share([bool(r.correct) for r in from_facts if r.correct is not None]),
         "facts_path_median_total_s": statistics.median(r.seconds for r in from_facts) if from_facts else None,
         "median_first_token_s": statistics.median(latency) if latency else None,  # the model path's
+        "median_new_prompt_tokens": statistics.median(sizes) if sizes else None,  # the model path's
         "median_total_s": statistics.median(r.seconds for r in results) if results else None,
         "max_total_s": max((r.seconds for r in results), default=None),
     }
@@ -296,7 +329,9 @@ def markdown(results: list[Result], summary: dict, gates: dict[str, dict]) -> st
     cases are reported only as totals."""
 
     def pct(name: str, v: float | None) -> str:
-        return "n/a" if v is None else (f"{v:.1f} s" if name.endswith("_s") else f"{v:.0%}")
+        if v is None:
+            return "n/a"
+        return f"{v:.1f} s" if name.endswith("_s") else f"{v:.0f}" if name.endswith("tokens") else f"{v:.0%}"
 
     def bounds(gate: dict) -> tuple[str, str]:
         cmp = "≤" if "max" in gate else "≥"
