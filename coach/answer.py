@@ -25,7 +25,7 @@ from coach.frame import Frame, loose_frame
 from coach.lexical import tokenize
 from coach.llm import ChatModel
 from coach.prompts import answer_messages
-from coach.quote import Quote, Rarity, quotes
+from coach.quote import Quote, Rarity, excerpts, quotes
 from coach.reading import Reading, read_question
 from coach.records import Chunk, Passage
 from coach.retrieve import Retriever
@@ -136,7 +136,7 @@ def not_covered_note(missing: list[str]) -> str:
 
 def guide_label(chunk: Chunk) -> str:
     """A guide's short name: its move, "Backend Developer → Deep Learning Engineer"."""
-    return f"{chunk.from_role} → {chunk.to_role}" if chunk.from_role else f"{chunk.to_role} path"
+    return chunk.move
 
 
 def with_markers(sentence: str, numbers: list[int], escape: Callable[[str], str] = str) -> str:
@@ -486,9 +486,10 @@ class Coach:
         keeps the last prompt read)."""
         read_question("How long does the transition take?", self.retriever.terms)
         passages = self.retriever.search("How long does the transition take?", k=self.settings.top_k)
-        for _ in self.model.stream(answer_messages("How long does the transition take?", passages), 1):
+        for _ in self.model.stream(answer_messages("How long does the transition take?", passages, []), 1):
             pass
 
     def _generate(self, query: str, passages: list[Passage]) -> Iterator[str]:
-        messages = answer_messages(query, passages)
+        chosen = excerpts(query, passages, self.rarity) if self.settings.model_context == "excerpts" else None
+        messages = answer_messages(query, passages, chosen)
         yield from self.model.stream(messages, self.settings.max_answer_tokens)

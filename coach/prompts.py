@@ -12,6 +12,7 @@ from pathlib import Path
 from string import Template
 
 from coach.errors import CoachError
+from coach.quote import Excerpt
 from coach.records import Passage
 from coach.settings import PROJECT_ROOT
 
@@ -54,10 +55,27 @@ def fixed_messages() -> list[dict[str, str]]:
     ]
 
 
-def answer_messages(question: str, passages: list[Passage]) -> list[dict[str, str]]:
+def answer_messages(
+    question: str, passages: list[Passage], excerpts: list[Excerpt] | None = None
+) -> list[dict[str, str]]:
+    """The fixed part, then the question with its numbered passages, each labelled with its guide
+    and section. With `excerpts` (`coach.quote.excerpts`), a passage gives only its lines that
+    matter, and a passage with no excerpt is left out; its number stays the same."""
+    texts = (
+        {n: p.chunk.text for n, p in enumerate(passages)}
+        if excerpts is None
+        else {e.passage: "\n".join(e.lines) for e in excerpts}
+    )
+    # Excerpts are labelled short, with the move and the passage's own heading: the guide's
+    # long title would cost more than the lines it labels.
     blocks = [
-        render("passage", n=n, title=p.chunk.title, section=p.chunk.section, text=p.chunk.text)
-        for n, p in enumerate(passages, start=1)
+        render(
+            "passage", n=n + 1, title=p.chunk.move, section=p.chunk.section.split(" > ")[-1], text=texts[n]
+        )
+        if excerpts is not None
+        else render("passage", n=n + 1, title=p.chunk.title, section=p.chunk.section, text=texts[n])
+        for n, p in enumerate(passages)
+        if n in texts
     ]
     question_text = render("question", passages="\n\n".join(blocks), question=question)
     return [*fixed_messages(), {"role": "user", "content": question_text}]

@@ -55,6 +55,11 @@ class Chunk:
         """The text that is embedded and searched: the passage with its guide and heading."""
         return f"{self.title}\n{self.section}\n{self.text}"
 
+    @property
+    def move(self) -> str:
+        """Its guide's short name: the move, "Backend Developer → Deep Learning Engineer"."""
+        return f"{self.from_role} → {self.to_role}" if self.from_role else f"{self.to_role} path"
+
     def metadata(self) -> dict[str, str | int]:
         return {
             "source": self.source,

@@ -1,0 +1,84 @@
+"""The model's context: the lines of each passage that matter, labelled, numbered as the passages are."""
+
+from __future__ import annotations
+
+from coach.answer import headed_first
+from coach.prompts import answer_messages
+from coach.quote import Excerpt, Rarity, excerpts
+from coach.records import Chunk, Passage
+from tests.fake_llm import PYTORCH_Q
+
+
+def passage(section: str, text: str, to_role: str = "Deep Learning Engineer") -> Passage:
+    chunk = Chunk("id-" + section, "003.txt", "From Backend Developer to Deep Learning Engineer",
+                  "Backend Developer", to_role, section, "phase", 0, text)  # fmt: skip
+    return Passage(chunk, 1.0)
+
+
+PHASE = passage(
+    "Your Learning Roadmap > Phase 2: Core Deep Learning with PyTorch",
+    "Duration: 6 weeks\nTasks:\n- Build a CNN image classifier\n- Train an LSTM on text\n"
+    "Resources:\n- Fast.ai Practical Deep Learning course\n- PyTorch tutorials",
+)
+# The same phase as a longer passage: more than the first passage's share of characters.
+LONG_PHASE = passage(
+    "Your Learning Roadmap > Phase 2: Core Deep Learning with PyTorch",
+    "Duration: 6 weeks\nTasks:\n"
+    + "".join(f"- Build and evaluate a {kind} model on a public data set of your choice\n"
+              for kind in ("CNN image", "LSTM text", "transformer", "GAN", "autoencoder", "U-Net", "ResNet"))
+    + "Resources:\n- Fast.ai Practical Deep Learning course\n- PyTorch tutorials",
+)  # fmt: skip
+MISS = passage(
+    "Reality Check > What You Might Miss", "- Fast feedback from shipping APIs\n- Clear requirements"
+)
+
+
+def test_each_passage_gives_its_lines_holding_the_question_words_under_their_list_heading():
+    rarity = Rarity([LONG_PHASE.chunk, MISS.chunk])
+    found = excerpts("Which resources and courses does it list?", [LONG_PHASE, MISS], rarity)
+    assert [e.passage for e in found] == [0]  # the other passage holds none of the question's words
+    assert found[0].lines == (
+        "Duration: 6 weeks", "Resources:", "Fast.ai Practical Deep Learning course", "PyTorch tutorials"
+    )  # fmt: skip
+
+
+def test_a_short_passage_holding_the_question_words_is_given_whole():
+    rarity = Rarity([PHASE.chunk, MISS.chunk])
+    found = excerpts("Which resources does phase 2 list, and which course?", [PHASE, MISS], rarity)
+    assert [e.passage for e in found] == [0]
+    assert found[0].lines == (
+        "Duration: 6 weeks", "Tasks:", "Build a CNN image classifier", "Train an LSTM on text",
+        "Resources:", "Fast.ai Practical Deep Learning course", "PyTorch tutorials",
+    )  # fmt: skip
+
+
+def test_the_prompt_gives_each_excerpt_under_its_move_and_heading_with_its_passages_number():
+    question = "What will I miss, and how long is phase 2?"
+    chosen = [Excerpt(1, ("Clear requirements",))]  # the first passage has nothing to give
+    text = answer_messages(question, [PHASE, MISS], chosen)[-1]["content"]
+    assert text.startswith(
+        "Passages:\n[2] Backend Developer → Deep Learning Engineer — What You Might Miss\n"
+        "Clear requirements\n\nQuestion: "
+    )
+    assert "[1]" not in text and "Fast feedback" not in text
+
+
+def test_without_excerpts_the_prompt_gives_whole_passages():
+    text = answer_messages("What will I miss?", [PHASE, MISS])[-1]["content"]
+    assert "[1] From Backend Developer to Deep Learning Engineer — Your Learning Roadmap > Phase 2" in text
+    assert "- Fast feedback from shipping APIs\n- Clear requirements\n\nQuestion: What will I miss?" in text
+
+
+def test_the_real_guides_give_the_model_the_lines_that_matter_under_short_labels(retriever):
+    # As the coach orders them: the passage headed with what is asked first.
+    passages = headed_first(PYTORCH_Q, retriever.search(PYTORCH_Q, k=4), ["Backend Developer"])
+    rarity = Rarity(retriever.chunks)
+    whole = answer_messages(PYTORCH_Q, passages)[-1]["content"]
+    compact = answer_messages(PYTORCH_Q, passages, excerpts(PYTORCH_Q, passages, rarity))[-1]["content"]
+    assert "Deep Learning Frameworks (PyTorch)\nPriority: Critical · 6 weeks\n" in compact
+    # The roadmap's overview gives the one phase about PyTorch, not all five.
+    assert (
+        "Your Learning Roadmap\nPhase 2: Core Deep Learning with PyTorch — Duration: 6 weeks\n\n" in compact
+    )
+    assert "Phase 1:" in whole and "Phase 1:" not in compact
+    assert "Your 9-Month Transition" in whole and "Your 9-Month Transition" not in compact
