@@ -56,7 +56,9 @@ ATTRIBUTES = {
     r"|longer|shorter|faster|quicker",
     "difficulty": r"how (?:hard|difficult|tough|challenging)|difficulty|difficult|harder|easier",
     "salary_change": r"salary (?:change|increase|jump|bump|rise|gain)|pay (?:change|increase|rise|bump)|raise",
-    "gap": r"gaps?",
+    # What a starting role lacks: its gap, in the words people ask it with ("what does a tester
+    # need to become ...", "what do I lack").
+    "gap": r"gaps?|lacks?|lacking|needs? to (?:become|be|move|switch|transition|get)",
 }
 # A second request in the same question ("... and which skills?"): the reader is not sure.
 MORE = re.compile(r"\b(?:and|also|plus|as well as)\s+(?:what|which|how|who|where|why|when|its|the|their)\b")
@@ -328,12 +330,18 @@ def _source_timeline(facts: list[Fact], named: set[str]) -> list[Line] | None:
 
 
 def _source_gap(facts: dict[str, list[Fact]], named: set[str], terms: GuideTerms, text: str) -> Exact | None:
-    """The gap a guide's source-role entry names for the starting role the asker names."""
-    for guide in settled_guides(text, terms):
+    """The gap a guide's source-role entry names for the starting role the asker names (the role
+    it leads to names the guide: "become an AI engineer")."""
+    for guide in settled_guides(text, terms, loose=True):
         for s in facts.get(guide, []):
             parts = set(listed_roles(s.name.text)) if isinstance(s, SourceRole) else set()
             if named & parts:
-                said = [x for x in re.split(r"(?<=\.)\s+", s.detail.text) if re.search(r"\bgaps?\b", x, re.I)]
+                # An entry says what the role brings, then what it lacks ("The gap is ...", "The
+                # transition requires ..."), then its timeline: the sentence that names the gap,
+                # or else the one between the two.
+                sentences = re.split(r"(?<=\.)\s+", s.detail.text)
+                said = [x for x in sentences if re.search(r"\bgaps?\b", x, re.I)]
+                said = said or [x for x in sentences[1:] if not x.startswith("Timeline")]
                 if len(said) == 1:
                     line = Line(
                         f"For a {s.name.text}, the guide says: {said[0].rstrip('.')}.", (s.detail.chunk,)

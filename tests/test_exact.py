@@ -136,6 +136,22 @@ def test_the_gap_a_guide_names_for_the_askers_starting_role(read):
     )
 
 
+def test_what_a_starting_role_needs_is_the_gap_its_entry_names(read):
+    # Asked as a need or a lack; the role the move leads to names the guide.
+    assert read("What does a software engineer need to become an AI engineer?") == [
+        "For a Software Engineer / Backend Developer, the guide says: The gap is machine learning theory,"
+        " model training, and ML-specific tooling."
+    ]
+    # An entry that states its gap without the word: the sentence between what the role brings
+    # and its timeline.
+    assert read("What do data scientists lack to become AI engineers?") == [
+        "For a Data Scientist, the guide says: The transition requires developing production engineering"
+        " skills — MLOps, model serving, distributed training, and software engineering rigor."
+    ]
+    # A move with no starting-role entries is not read as one.
+    assert read("What does a backend developer need to become a deep learning engineer?") is None
+
+
 def test_two_things_asked_of_one_thing_are_both_answered_or_neither(read):
     assert read("What does phase 2 of the backend roadmap involve, and how long is it?") == [
         "Phase 2: Core Deep Learning with PyTorch, 6 weeks.",
