@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 
 from coach.answer import Answer, Coach, Found, guide_label, with_markers
 from coach.errors import CoachError
+from coach.lexical import tokenize
 from coach.llm import LLMUnavailableError
 from coach.records import Passage
 from coach.session import Session
 from coach.suggest import follow_ups
-from coach.verify import CheckedSentence
+from coach.verify import CheckedSentence, quantities_in
 
 log = logging.getLogger("coach.chat")
 Message = dict  # Gradio's messages format: {"role", "content", optional "metadata"}
@@ -40,17 +41,36 @@ def cited_text(sentences: list[CheckedSentence]) -> str:
     return " ".join(with_markers(s.text, [i + 1 for i in s.sources], escape) for s in sentences)
 
 
-def sources_message(passages: list[Passage], cited: set[int] | None = None) -> Message:
+def cited_lines(text: str, sentences: list[str]) -> set[int]:
+    """The lines of a passage its citing sentences were drawn from: for each sentence, the line
+    holding most of its figures (with their units), then most of its words (at least two), so
+    the reader finds it at a glance."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    out = set()
+    for sentence in sentences:
+        words, figures = set(tokenize(sentence)), quantities_in(sentence)
+        shared = [(len(figures & quantities_in(line)), len(words & set(tokenize(line)))) for line in lines]
+        best = max(shared, default=(0, 0))
+        if best[0] or best[1] >= 2:
+            out.add(shared.index(best))
+    return out
+
+
+def sources_message(passages: list[Passage], cited: dict[int, list[str]] | None = None) -> Message:
     """The passages found, numbered: guide and section at a glance, each text folded below
-    them. Once the answer is done, the passages it cites are marked."""
+    them. Once the answer is done, the passages it cites are marked, and in each the lines its
+    sentences were drawn from (`cited`: passage index -> the sentences citing it)."""
     if not passages:
         return {"role": "assistant", "content": "**Sources:** no guide passage is close to this question."}
     rows = []
+    cited = cited or {}
     for n, p in enumerate(passages, start=1):
-        mark = " <em>· cited</em>" if cited and n - 1 in cited else ""
+        mark = " <em>· cited</em>" if n - 1 in cited else ""
         # Inside raw HTML Markdown is not read, so guide text there is HTML-escaped instead.
         section = html.escape(p.chunk.section.replace(" > ", " › "))
-        text = "<br>".join(html.escape(line) for line in p.chunk.text.splitlines() if line.strip())
+        drawn = cited_lines(p.chunk.text, cited.get(n - 1, []))
+        lines = [html.escape(line) for line in p.chunk.text.splitlines() if line.strip()]
+        text = "<br>".join(f"<mark>{line}</mark>" if i in drawn else line for i, line in enumerate(lines))
         rows.append(
             f'<details class="source"><summary><b>[{n}]</b> {html.escape(guide_label(p.chunk))} — '
             f"<i>{section}</i>{mark}</summary><blockquote>{text}</blockquote></details>"
@@ -158,7 +178,8 @@ class Conversation:
             text += f"\n\n_{escape(answer.not_covered)}_"
         if answer.removed:  # the count only: the reasons quote the very text that was removed
             text += f"\n\n_({escape(answer.removal_note(reasons=False))})_"
-        turn.shown[1:] = [sources_message(answer.passages, set(used)), {"role": "assistant", "content": text}]
+        citing = {i: [c.text for c in answer.sentences if i in c.sources] for i in used}
+        turn.shown[1:] = [sources_message(answer.passages, citing), {"role": "assistant", "content": text}]
 
 
 WAITING = {"role": "assistant", "content": "_Waiting for the coach: it answers one question at a time…_"}

@@ -61,6 +61,8 @@ def test_answer_comes_back_with_its_sources_and_cited_markers(app_with):
     # The numbered source the marker points at is the passage that holds the figure, marked cited.
     cited = re.search(rf"<b>\[{marker}\]</b>(.*?)</details>", sources).group(1)
     assert "Deep Learning Frameworks (PyTorch)" in cited and "· cited" in cited and "6 weeks" in cited
+    # In it, the line the sentence was drawn from is marked; the other sources mark nothing.
+    assert re.findall(r"<mark>(.*?)</mark>", sources) == ["Priority: Critical · 6 weeks"]
     # Every source is listed with its guide and section; these four all come from the backend guide.
     assert sources.count("<details") == 4
     assert sources.count("Backend Developer → Deep Learning Engineer — <i>") == 4
