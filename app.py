@@ -255,7 +255,7 @@ def main() -> int:
     from coach.embeddings import MiniLMEmbedder
     from coach.feedback import FeedbackStore
     from coach.llm import LLMUnavailableError
-    from coach.llm_server import serving_models, stop_local_server
+    from coach.llm_server import port_taken, stop_local_server
     from coach.session import build_coach
     from coach.store import build_index
 
@@ -267,7 +267,7 @@ def main() -> int:
         embedder = MiniLMEmbedder(settings.embedding_model_dir)
         report = build_index(settings, embedder)  # a no-op when the index is up to date
         print(f"Index: {report.guides} guides, {report.chunks} chunks in {settings.index_dir}")
-        started_server = not settings.llm_base_url and serving_models(settings) is None
+        started_server = not settings.llm_base_url and not port_taken(settings)
         coach = build_coach(settings, embedder)
         app = build_app(settings, coach, FeedbackStore(settings.feedback_dir))
         print("Warming up the model (about 20 s on 2 cores)…", flush=True)

@@ -2,8 +2,11 @@
 
 With `COACH_LLM_BASE_URL` set, the coach talks to that endpoint and starts nothing. Without it,
 it uses llama-cpp-python's OpenAI-compatible server on a loopback port, serving the GGUF model
-assembled under `models/`: it reuses a server already answering on that port, or starts one in
-the background and leaves it running for the next command (`coach stop` ends it).
+assembled under `models/`: it reuses a server already on that port (waiting, bounded, while it
+is busy answering someone else: it serves one request at a time and answers nothing meanwhile),
+or starts one in the background and leaves it running for the next command (`coach stop` ends
+it). The server is started on the first request, so a question refused before any model call
+starts nothing. Each port has its own pid file, naming the server that runs there.
 """
 
 from __future__ import annotations
@@ -13,11 +16,13 @@ import fcntl
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 from coach.errors import CoachError
@@ -37,15 +42,15 @@ def local_base_url(settings: Settings) -> str:
 
 
 def _pid_file(settings: Settings) -> Path:
-    return settings.models_dir / "server.pid"
+    return settings.models_dir / f"server-{settings.llm_port}.pid"
 
 
 def _log_file(settings: Settings) -> Path:
-    return settings.models_dir / "server.log"
+    return settings.models_dir / f"server-{settings.llm_port}.log"
 
 
 def serving_models(settings: Settings) -> list[str] | None:
-    """The model names served on the local port, or None when nothing answers there."""
+    """The model names served on the local port, or None when nothing answers there (in 2 s)."""
     try:
         with urllib.request.urlopen(f"{local_base_url(settings)}/models", timeout=2) as response:
             data = json.load(response)
@@ -54,9 +59,38 @@ def serving_models(settings: Settings) -> list[str] | None:
     return [m.get("id", "") for m in data.get("data", [])]
 
 
+def port_taken(settings: Settings) -> bool:
+    """Something listens on the local port: a server, answering or busy."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(1.0)
+        return probe.connect_ex((HOST, settings.llm_port)) == 0
+
+
+def _answering(settings: Settings, wait_seconds: float) -> list[str] | None:
+    """The models served on the port, waiting up to `wait_seconds` while a server there is busy;
+    None when nothing listens there (any more)."""
+    served = serving_models(settings)
+    if served is not None or not port_taken(settings):
+        return served
+    print(
+        f"The local model server on port {settings.llm_port} is busy answering; waiting for it…",
+        file=sys.stderr,
+    )
+    deadline = time.monotonic() + wait_seconds
+    while time.monotonic() < deadline:
+        served = serving_models(settings)
+        if served is not None or not port_taken(settings):
+            return served
+        time.sleep(0.5)
+    raise CoachError(
+        f"The server on port {settings.llm_port} has not answered for {wait_seconds:.0f} s. "
+        "Wait for it to finish, stop it (`coach stop`), or set COACH_LLM_PORT to a free port."
+    )
+
+
 def start_local_server(settings: Settings, wait_seconds: float = 180.0) -> str:
     """Start (or reuse) the embedded model server. Returns its base URL."""
-    served = serving_models(settings)
+    served = _answering(settings, wait_seconds)
     if served is not None:
         if settings.llm_model not in served:
             raise CoachError(
@@ -80,7 +114,7 @@ def start_local_server(settings: Settings, wait_seconds: float = 180.0) -> str:
     settings.models_dir.mkdir(parents=True, exist_ok=True)
     with open(settings.models_dir / "server.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # two commands starting at once start one server
-        if serving_models(settings) is not None:
+        if _answering(settings, wait_seconds) is not None:
             return local_base_url(settings)
         command = [
             sys.executable, "-m", "llama_cpp.server",
@@ -143,10 +177,24 @@ def stop_local_server(settings: Settings) -> bool:
     return True
 
 
-def chat_model(settings: Settings) -> OpenAIChatModel:
-    """The configured endpoint, or the embedded local server (started if needed)."""
+class LocalChatModel:
+    """The embedded server's model, started (or found) on the first request."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._model: OpenAIChatModel | None = None
+
+    def stream(self, messages: list[dict[str, str]], max_tokens: int) -> Iterator[str]:
+        if self._model is None:
+            url = start_local_server(self.settings)
+            self._model = OpenAIChatModel(url, self.settings.llm_model, None, self.settings.llm_timeout)
+        yield from self._model.stream(messages, max_tokens)
+
+
+def chat_model(settings: Settings) -> OpenAIChatModel | LocalChatModel:
+    """The configured endpoint, or the embedded local server (started on the first request)."""
     if settings.llm_base_url:
         return OpenAIChatModel(
             settings.llm_base_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout
         )
-    return OpenAIChatModel(start_local_server(settings), settings.llm_model, None, settings.llm_timeout)
+    return LocalChatModel(settings)

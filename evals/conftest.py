@@ -48,11 +48,11 @@ def say(pytestconfig: pytest.Config):
 def eval_coach(eval_retriever):
     """The coach with the configured model; an embedded server it starts is stopped afterwards."""
     from coach.answer import Coach
-    from coach.llm_server import chat_model, serving_models, stop_local_server
+    from coach.llm_server import chat_model, port_taken, stop_local_server
     from coach.settings import load_settings
 
     settings = load_settings()
-    running = bool(settings.llm_base_url) or serving_models(settings) is not None
+    running = bool(settings.llm_base_url) or port_taken(settings)
     yield Coach(settings, eval_retriever, chat_model(settings))
     if not running:
         stop_local_server(settings)

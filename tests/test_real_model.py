@@ -11,7 +11,7 @@ import re
 import pytest
 
 from coach.answer import Coach
-from coach.llm_server import chat_model, serving_models, stop_local_server
+from coach.llm_server import chat_model, port_taken, stop_local_server
 from coach.model_files import is_assembled
 from coach.session import ask_all
 from coach.settings import PROJECT_ROOT, Settings
@@ -27,7 +27,7 @@ def real_coach(built_index, retriever):
     settings = Settings(corpus_dir=built_index.corpus_dir, index_dir=built_index.index_dir, models_dir=MODELS)
     if not is_assembled(MODELS):
         pytest.fail("The local model is not assembled in models/. Run `make setup`.")
-    already_running = serving_models(settings) is not None
+    already_running = port_taken(settings)
     coach = Coach(settings, retriever, chat_model(settings))
     yield coach
     if not already_running:

@@ -1,0 +1,91 @@
+"""The embedded server's lifecycle: a busy server is waited for, never replaced; each port has its
+own pid file; a question refused before any model call starts no server."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from coach.answer import Coach
+from coach.errors import CoachError
+from coach.llm_server import LocalChatModel, port_taken, start_local_server, stop_local_server
+from coach.settings import Settings
+from tests.conftest import free_port
+
+
+def settings_on(port: int, tmp_path) -> Settings:
+    # models_dir holds no model: starting a server there would fail with "not set up".
+    return Settings(llm_port=port, models_dir=tmp_path / "models", index_dir=tmp_path / "index")
+
+
+@pytest.fixture
+def busy_server():
+    """An OpenAI-compatible model list that answers nothing until `free_at`, as the embedded
+    server does while it computes an answer for someone else."""
+    port = free_port()
+    state = {"free_at": time.monotonic() + 3.0, "asked": 0}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the standard library's name
+            state["asked"] += 1
+            while time.monotonic() < state["free_at"]:
+                time.sleep(0.05)
+            body = json.dumps({"data": [{"id": "qwen2.5-coder-1.5b-instruct"}]}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield port, state
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_busy_server_is_waited_for_and_reused_not_replaced(busy_server, tmp_path, capsys):
+    port, state = busy_server
+    settings = settings_on(port, tmp_path)
+    started = time.monotonic()
+    assert start_local_server(settings, wait_seconds=20) == f"http://127.0.0.1:{port}/v1"
+    assert 2.5 < time.monotonic() - started < 15 and state["asked"] >= 2
+    assert "is busy answering; waiting for it" in capsys.readouterr().err
+    assert not (tmp_path / "models" / f"server-{port}.pid").exists()  # nothing was started
+
+
+def test_a_server_that_never_answers_is_a_clear_error_not_a_second_server(tmp_path):
+    port = free_port()
+    with socket.socket() as silent:  # listens, never answers
+        silent.bind(("127.0.0.1", port))
+        silent.listen(8)
+        assert port_taken(settings_on(port, tmp_path))
+        with pytest.raises(CoachError, match=f"server on port {port} has not answered for 3 s"):
+            start_local_server(settings_on(port, tmp_path), wait_seconds=3)
+
+
+def test_stop_only_touches_the_pid_file_of_its_own_port(tmp_path):
+    models = tmp_path / "models"
+    models.mkdir()
+    other = models / "server-9001.pid"
+    other.write_text("1\n")
+    assert stop_local_server(settings_on(9002, tmp_path)) is False
+    assert other.read_text() == "1\n"
+
+
+def test_a_question_refused_before_any_model_call_starts_no_server(retriever, tmp_path):
+    settings = settings_on(free_port(), tmp_path)
+    coach = Coach(settings, retriever, LocalChatModel(settings))
+    answer = coach.ask("How do I become a dentist?")
+    assert answer.refused and answer.answer.startswith("The guides don't cover dentist")
+    assert not port_taken(settings)
+    # The first request that needs the model starts it, and says what is missing here.
+    with pytest.raises(CoachError, match="The local model is not set up"):
+        list(coach.model.stream([{"role": "user", "content": "hi"}], 1))
