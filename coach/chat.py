@@ -45,11 +45,11 @@ def cited_lines(text: str, sentences: list[str]) -> set[int]:
     """The lines of a passage its citing sentences were drawn from: for each sentence, the line
     holding most of its figures (with their units), then most of its words (at least two), so
     the reader finds it at a glance."""
-    lines = [line for line in text.splitlines() if line.strip()]
+    lines = [(quantities_in(line), set(tokenize(line))) for line in text.splitlines() if line.strip()]
     out = set()
     for sentence in sentences:
         words, figures = set(tokenize(sentence)), quantities_in(sentence)
-        shared = [(len(figures & quantities_in(line)), len(words & set(tokenize(line)))) for line in lines]
+        shared = [(len(figures & stated), len(words & named)) for stated, named in lines]
         best = max(shared, default=(0, 0))
         if best[0] or best[1] >= 2:
             out.add(shared.index(best))

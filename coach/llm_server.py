@@ -69,18 +69,18 @@ def port_taken(settings: Settings) -> bool:
 def _answering(settings: Settings, wait_seconds: float) -> list[str] | None:
     """The models served on the port, waiting up to `wait_seconds` while a server there is busy;
     None when nothing listens there (any more)."""
-    served = serving_models(settings)
-    if served is not None or not port_taken(settings):
-        return served
-    print(
-        f"The local model server on port {settings.llm_port} is busy answering; waiting for it…",
-        file=sys.stderr,
-    )
     deadline = time.monotonic() + wait_seconds
+    said = False
     while time.monotonic() < deadline:
         served = serving_models(settings)
         if served is not None or not port_taken(settings):
             return served
+        if not said:
+            print(
+                f"The local model server on port {settings.llm_port} is busy answering; waiting for it…",
+                file=sys.stderr,
+            )
+            said = True
         time.sleep(0.5)
     raise CoachError(
         f"The server on port {settings.llm_port} has not answered for {wait_seconds:.0f} s. "

@@ -68,12 +68,15 @@ def answer_messages(
     )
     # Excerpts are labelled short, with the move and the passage's own heading: the guide's
     # long title would cost more than the lines it labels.
+    short = excerpts is not None
     blocks = [
         render(
-            "passage", n=n + 1, title=p.chunk.move, section=p.chunk.section.split(" > ")[-1], text=texts[n]
+            "passage",
+            n=n + 1,
+            title=p.chunk.move if short else p.chunk.title,
+            section=p.chunk.section.split(" > ")[-1] if short else p.chunk.section,
+            text=texts[n],
         )
-        if excerpts is not None
-        else render("passage", n=n + 1, title=p.chunk.title, section=p.chunk.section, text=texts[n])
         for n, p in enumerate(passages)
         if n in texts
     ]

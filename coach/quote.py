@@ -133,7 +133,6 @@ def excerpts(question: str, passages: list[Passage], rarity: Rarity) -> list[Exc
     floor = 0.0
     for rank, passage in enumerate(passages[: len(EXCERPT_LINES)]):
         lines = _lines(passage.chunk.text)
-
         # The passage's own heading holding the question's words makes all its lines about it.
         label = set(tokenize(passage.chunk.section.split(" > ")[-1]))
         bonus = 0.5 * sum(map(rarity, label & asked))
@@ -152,7 +151,7 @@ def excerpts(question: str, passages: list[Passage], rarity: Rarity) -> list[Exc
             scored.append((own, i))
         # Lines holding the question's words, and the passage's opening line (where an answer
         # says "No," or "Not necessarily."); when none holds any, all of them if the heading does.
-        opening = next((s for s in scored if s[1] == min(i for _, i in scored)), None) if scored else None
+        opening = scored[0] if scored else None  # scored in passage order
         eligible = [s for s in scored if s[0]]
         if eligible and opening and opening not in eligible and rank == 0:
             eligible.append(opening)
