@@ -198,7 +198,9 @@ def test_ask_about_a_stated_fact_is_answered_without_the_model(indexed, capsys, 
     assert answer["answer"].startswith("The guide gives a timeline of 9-12 months [1].")
 
 
-def test_ask_without_model_files_names_the_setup_step_when_the_model_is_needed(indexed, capsys, monkeypatch, tmp_path):
+def test_ask_without_model_files_names_the_setup_step_when_the_model_is_needed(
+    indexed, capsys, monkeypatch, tmp_path
+):
     monkeypatch.delenv("COACH_LLM_BASE_URL", raising=False)
     monkeypatch.setenv("COACH_MODELS_DIR", str(tmp_path / "no-models"))
     monkeypatch.setenv("COACH_LLM_PORT", "8799")
