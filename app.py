@@ -192,7 +192,11 @@ def build_app(settings: Settings, coach, feedback):
         pending = gr.State("")
         held = [chatbot, box, send, pending, label, *buttons, fix_label, *fixes]
         answer = {"fn": chat, "inputs": [pending, focus, conversation], "outputs": outputs}
-        quiet = {"api_visibility": "private", "show_progress": "full", "show_progress_on": [chatbot]}
+        # A question sent while the last answer is still closing is answered after it, not dropped.
+        quiet = {
+            "api_visibility": "private", "show_progress": "full", "show_progress_on": [chatbot],
+            "trigger_mode": "always_last",
+        }  # fmt: skip
         answering = [
             trigger(hold, [text, conversation], held, queue=False, api_visibility="private").then(
                 **answer, **quiet

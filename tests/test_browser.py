@@ -11,6 +11,7 @@ import time
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 
+from coach.chat import Conversation
 from coach.settings import PROJECT_ROOT
 from tests.fake_llm import PHD_Q, PYTORCH_Q, echo_top_passage, scripted
 
@@ -179,3 +180,24 @@ def test_an_answer_from_the_facts_says_what_it_is_about_and_one_click_asks_anoth
     )
     expect(page.locator("#focus input")).to_have_value("Deep Learning Engineer → AI Architect")
     assert running.fake.requests == []  # answered from the facts: the model was never asked
+
+
+def test_a_question_sent_as_the_last_answer_closes_is_answered_not_dropped(browser, app_with, monkeypatch):
+    running = app_with(scripted())
+    answer = Conversation.reply
+
+    def lingering(self, *args, **kwargs):
+        """The answer is on screen and the box is on again, but the event has not closed yet."""
+        yield from answer(self, *args, **kwargs)
+        time.sleep(3)
+
+    monkeypatch.setattr(Conversation, "reply", lingering)
+    page = open_chat(browser, running.url)
+    ask(page, "How long does the backend move take?")
+    chat = page.locator("#chat")
+    expect(chat).to_contain_text("The guide gives a timeline of 9-12 months", timeout=60_000)
+    ask(page, "How long is the longest phase of the backend to deep learning roadmap?")
+    expect(chat).to_contain_text(
+        "The longest phase is Phase 3: Advanced Architectures and Specialization, at 10 weeks",
+        timeout=30_000,
+    )
