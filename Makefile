@@ -1,7 +1,7 @@
 # The README's two commands are `make run` and `make test`; the other targets are their steps.
 SAMPLE_QUESTION := How many weeks should a backend developer spend on PyTorch when moving into deep learning?
 
-.PHONY: run test setup browser index ask lint retrieval-table stop
+.PHONY: run test setup browser index ask lint retrieval-table stop bench
 
 # Serves the chat page at http://127.0.0.1:7860 until Ctrl-C.
 run: setup index
@@ -23,8 +23,13 @@ ask: index
 	.venv/bin/coach ask "$(SAMPLE_QUESTION)"
 
 lint: setup
-	.venv/bin/ruff check coach tests evals app.py
-	.venv/bin/ruff format --check coach tests evals app.py
+	.venv/bin/ruff check coach tests evals bench app.py
+	.venv/bin/ruff format --check coach tests evals bench app.py
+
+# The coach against the tutorial recipe on the golden set's held-out half (~30 min):
+# bench/results/latest.json, latest.md and latest.png.
+bench: index
+	.venv/bin/python -m bench
 
 retrieval-table: index
 	.venv/bin/python -m evals.retrieval

@@ -151,19 +151,27 @@ def start_local_server(settings: Settings, wait_seconds: float = 180.0) -> str:
         )
 
 
-def stop_local_server(settings: Settings) -> bool:
-    """Stop the server this coach started. Returns False when none was running."""
+def server_pid(settings: Settings) -> int | None:
+    """The process id of the embedded server this coach started on its port, if it still runs."""
     pid_file = _pid_file(settings)
     try:
         pid = int(pid_file.read_text().strip())
     except (FileNotFoundError, ValueError):
-        return False
+        return None
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         cmdline = b""
     if b"llama_cpp.server" not in cmdline:  # stale pid file: the server is gone
         pid_file.unlink(missing_ok=True)
+        return None
+    return pid
+
+
+def stop_local_server(settings: Settings) -> bool:
+    """Stop the server this coach started. Returns False when none was running."""
+    pid = server_pid(settings)
+    if pid is None:
         return False
     os.kill(pid, signal.SIGTERM)
     for _ in range(50):
@@ -173,7 +181,7 @@ def stop_local_server(settings: Settings) -> bool:
     else:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-    pid_file.unlink(missing_ok=True)
+    _pid_file(settings).unlink(missing_ok=True)
     return True
 
 

@@ -1,0 +1,335 @@
+"""The coach and the tutorial recipe on the same golden questions, on the same warm model server,
+in one run: time to sources, to the first answer token and to the whole answer, new prompt
+tokens, and correctness, per pipeline and as ratios coach / recipe.
+
+Each pipeline answers every question in a block of its own (the coach's block first), so
+neither evicts the other's prompt prefix that the local server holds. A multi-turn case is one
+conversation; its last turn is the one measured. What is timed is the answer as a user gets it:
+- sources: the passages found (the coach shows them before it writes; the recipe retrieves);
+- first token: the model's first token; for an answer composed from the facts (no model call),
+  its first sentence; for a refusal, the refusal;
+- first sentence (coach): the first checked sentence, ready to show;
+- total: the whole answer, checked.
+
+`python -m bench` (or `make bench`) writes `bench/results/latest.json`, `latest.md` and
+`latest.png`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from bench.recipe import SYSTEM_TEMPLATE, Recipe
+from coach.answer import Answer, Coach, Found
+from coach.llm import ChatModel
+from coach.session import Session
+from coach.verify import CheckedSentence
+from evals.faithfulness import Case, correct, load_cases, states
+
+RESULTS = Path(__file__).with_name("results")
+
+
+class FirstToken:
+    """A ChatModel that notes when each request's first piece arrives and keeps the requests."""
+
+    def __init__(self, model: ChatModel) -> None:
+        self.model = model
+        self.requests: list[list[dict[str, str]]] = []
+        self.first: list[float | None] = []  # by request: when its first piece came
+
+    def stream(self, messages: list[dict[str, str]], max_tokens: int) -> Iterator[str]:
+        self.requests.append(messages)
+        self.first.append(None)
+        for i, piece in enumerate(self.model.stream(messages, max_tokens)):
+            if i == 0:
+                self.first[-1] = time.perf_counter()
+            yield piece
+
+
+@dataclass
+class Timing:
+    """One question through one pipeline."""
+
+    id: str
+    kind: str
+    turns: int
+    path: str  # facts | model | refused (the coach); model (the recipe)
+    sources_s: float
+    first_token_s: float | None
+    first_sentence_s: float | None
+    total_s: float
+    prompt_tokens: int  # new tokens of its answer request(s): after the pipeline's fixed part
+    correct: bool | None
+
+
+def coach_timing(coach: Coach, model: FirstToken, case: Case, count: Callable[[list], int | None]) -> Timing:
+    session = Session()
+    for turn in case.turns[:-1]:
+        session.ask(coach, turn)
+    sent = len(model.requests)
+    started = time.perf_counter()
+    sources = first_sentence = None
+    answer: Answer | None = None
+    for event in session.stream(coach, case.turns[-1]):
+        now = time.perf_counter() - started
+        if isinstance(event, Found) and sources is None:
+            sources = now
+        elif isinstance(event, CheckedSentence) and event.supported and first_sentence is None:
+            first_sentence = now
+        elif isinstance(event, Answer):
+            answer = event
+    total = time.perf_counter() - started
+    assert answer is not None
+    path = answer.to_json()["answered_by"]
+    asked = model.requests[sent:]
+    came = [t for t in model.first[sent:] if t is not None]
+    first_model = came[0] - started if came else None
+    first = first_model if path == "model" and first_model is not None else (first_sentence or total)
+    tokens = [n for n in (count(m) for m in asked) if n is not None]
+    return Timing(
+        case.id, case.kind, len(case.turns), path, sources if sources is not None else total,
+        first, first_sentence, total, tokens[0] if tokens else 0, correct(case, answer),
+    )  # fmt: skip
+
+
+def recipe_correct(case: Case, answer: str) -> bool | None:
+    """The golden facts, all stated; a question in another language must be told to ask in English."""
+    if case.kind == "language":
+        return "english" in answer.lower()
+    if not case.facts:
+        return None
+    return all(states(answer, phrasings) for phrasings in case.facts)
+
+
+def recipe_timing(recipe: Recipe, case: Case, tokens: Callable[[str], int]) -> Timing:
+    history: list[tuple[str, str]] = []
+    for turn in case.turns[:-1]:
+        history.append((turn, recipe.ask(turn, history).answer))
+    last = recipe.ask(case.turns[-1], history)
+    fixed = tokens(SYSTEM_TEMPLATE.split("{context}")[0])
+    new = sum(tokens(m["content"]) for m in last.messages) - fixed
+    return Timing(
+        case.id, case.kind, len(case.turns), "model", last.sources_s, last.first_token_s, None,
+        last.total_s, new, recipe_correct(case, last.answer),
+    )  # fmt: skip
+
+
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 3) if values else None
+
+
+def _percentile(values: list[float], p: int) -> float | None:
+    if len(values) < 2:
+        return _median(values)
+    return round(statistics.quantiles(values, n=100, method="inclusive")[p - 1], 3)
+
+
+def stats(timings: list[Timing]) -> dict:
+    """The medians and percentiles the report shows, over these questions."""
+    graded = [t.correct for t in timings if t.correct is not None]
+    firsts = [t.first_token_s for t in timings if t.first_token_s is not None]
+    sentences = [t.first_sentence_s for t in timings if t.first_sentence_s is not None]
+    return {
+        "n": len(timings),
+        "sources_s_median": _median([t.sources_s for t in timings]),
+        "sources_s_p95": _percentile([t.sources_s for t in timings], 95),
+        "ttft_s_median": _median(firsts),
+        "ttft_s_p90": _percentile(firsts, 90),
+        "first_sentence_s_median": _median(sentences),
+        "total_s_median": _median([t.total_s for t in timings]),
+        "prompt_tokens_median": _median([t.prompt_tokens for t in timings]),
+        "correctness": round(sum(graded) / len(graded), 3) if graded else None,
+        "graded": len(graded),
+    }
+
+
+def summary(coach: list[Timing], baseline: list[Timing]) -> dict:
+    ours, theirs = stats(coach), stats(baseline)
+    paths = sorted({t.path for t in coach})
+    ours["by_path"] = {p: stats([t for t in coach if t.path == p]) for p in paths}
+    follow_ups = [t for t in coach if t.turns > 1]
+    ours["follow_ups"] = stats(follow_ups)
+    theirs["follow_ups"] = stats([t for t in baseline if t.turns > 1])
+    ratios = {
+        key: round(ours[key] / theirs[key], 3) if ours[key] is not None and theirs[key] else None
+        for key in (
+            "ttft_s_median",
+            "ttft_s_p90",
+            "total_s_median",
+            "sources_s_median",
+            "prompt_tokens_median",
+        )
+    }
+    return {"coach": ours, "baseline": theirs, "ratios": ratios}
+
+
+def pss_mb(pid: int) -> float | None:
+    """A process's proportional set size in MB (shared pages divided among their users)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
+def machine() -> dict:
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in _lines("/proc/cpuinfo") if line.startswith("model name")),
+        platform.processor(),
+    )
+    memory = next((line.split()[1] for line in _lines("/proc/meminfo") if line.startswith("MemTotal")), "0")
+    return {
+        "cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(int(memory) / 2**20, 1),
+        "python": platform.python_version(), "system": platform.platform(),
+    }  # fmt: skip
+
+
+def _lines(path: str) -> list[str]:
+    try:
+        return Path(path).read_text().splitlines()
+    except OSError:
+        return []
+
+
+def _fmt(value: float | None, unit: str = "") -> str:
+    if value is None:
+        return "—"
+    if unit == "%":
+        return f"{value:.0%}"
+    return f"{value:.2f} {unit}".strip() if unit == "s" else f"{value:g}"
+
+
+ROWS = [
+    ("time to sources, median", "sources_s_median", "s"),
+    ("first token, median", "ttft_s_median", "s"),
+    ("first token, p90", "ttft_s_p90", "s"),
+    ("first checked sentence, median", "first_sentence_s_median", "s"),
+    ("whole answer, median", "total_s_median", "s"),
+    ("new prompt tokens, median", "prompt_tokens_median", ""),
+    ("correctness", "correctness", "%"),
+]
+
+
+def markdown(report: dict) -> str:
+    coach, baseline, ratios = report["coach"], report["baseline"], report["ratios"]
+    lines = [
+        f"| {report['questions']} golden questions ({report['split']}) | coach | tutorial recipe | coach / recipe |",
+        "|---|---|---|---|",
+    ]
+    for label, key, unit in ROWS:
+        ratio = ratios.get(key)
+        lines.append(
+            f"| {label} | {_fmt(coach[key], unit)} | {_fmt(baseline.get(key), unit)} | "
+            f"{'—' if ratio is None else f'{ratio:.2f}'} |"
+        )
+    lines += [
+        "",
+        "| the coach, by path | questions | first token, median | p90 | whole answer | correctness |",
+    ]
+    lines.append("|---|---|---|---|---|---|")
+    for path, s in {**coach["by_path"], "follow-ups (all paths)": coach["follow_ups"]}.items():
+        lines.append(
+            f"| {path} | {s['n']} | {_fmt(s['ttft_s_median'], 's')} | {_fmt(s['ttft_s_p90'], 's')} | "
+            f"{_fmt(s['total_s_median'], 's')} | {_fmt(s['correctness'], '%')} |"
+        )
+    memory = report.get("memory_pss_mb") or {}
+    if memory:
+        parts = ", ".join(f"{name} {mb:.0f} MB" for name, mb in memory.items() if mb is not None)
+        lines += ["", f"Memory (PSS) at the end of the run: {parts}."]
+    m = report["machine"]
+    lines += ["", f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, Python {m['python']}."]
+    return "\n".join(lines)
+
+
+def plot(coach: list[Timing], baseline: list[Timing], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    figure, axes = plt.subplots(1, 2, figsize=(12, 4.5), sharey=True)
+    for ax, field, title in (
+        (axes[0], "first_token_s", "first answer token"),
+        (axes[1], "total_s", "whole answer"),
+    ):
+        for timings, label, marker in ((baseline, "tutorial recipe", "o"), (coach, "coach", "s")):
+            xs = list(range(1, len(timings) + 1))
+            ys = [getattr(t, field) or 0.0 for t in timings]
+            ax.plot(xs, ys, marker, label=label, markersize=4, alpha=0.8)
+        ax.set_title(title)
+        ax.set_xlabel("question")
+        ax.grid(alpha=0.3)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes[0].set_ylabel("seconds")
+    axes[0].legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from tqdm import tqdm
+
+    from coach.embeddings import MiniLMEmbedder
+    from coach.llm_server import chat_model, server_pid
+    from coach.session import build_coach
+    from coach.settings import apply_process_switches, load_settings
+    from evals.prompt_size import NewTokens
+
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--split", choices=["test", "dev", "all"], default="test", help="golden half (default: test)"
+    )
+    parser.add_argument("--limit", type=int, default=0, help="only the first N questions")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="folder for latest.json/.md/.png")
+    args = parser.parse_args(argv)
+
+    apply_process_switches()
+    settings = load_settings()
+    cases = [c for c in load_cases() if args.split in ("all", c.split)]
+    cases = cases[: args.limit] if args.limit else cases
+    embedder = MiniLMEmbedder(settings.embedding_model_dir)
+    model = FirstToken(chat_model(settings))
+    coach = build_coach(settings, embedder)
+    coach.model = model
+    recipe = Recipe(settings.corpus_dir, model, settings.max_answer_tokens, embedder)
+    counter = NewTokens.for_settings(settings)
+    if counter is None:
+        raise SystemExit("bench: the prompt token counts need the embedded model; unset COACH_LLM_BASE_URL.")
+
+    coach.warm_up()
+    ours = [coach_timing(coach, model, c, counter.of) for c in tqdm(cases, desc="coach ", unit="q")]
+    recipe.ask("How long does the transition take?", [])  # the recipe's warm-up
+    theirs = [recipe_timing(recipe, c, counter.count) for c in tqdm(cases, desc="recipe", unit="q")]
+
+    report = {
+        "split": args.split,
+        "questions": len(cases),
+        **summary(ours, theirs),
+        "memory_pss_mb": {
+            "coach process": pss_mb(os.getpid()),
+            "model server": pss_mb(server_pid(settings) or -1),
+        },
+        "machine": machine(),
+        "server": {"threads": settings.llm_threads, "context": settings.llm_context},
+        "per_question": {"coach": [asdict(t) for t in ours], "baseline": [asdict(t) for t in theirs]},
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "latest.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+    table = markdown(report)
+    (args.out / "latest.md").write_text(table + "\n", encoding="utf-8")
+    plot(ours, theirs, args.out / "latest.png")
+    print(table)
+    print(f"\nWritten: {args.out / 'latest.json'}, latest.md, latest.png")
+    return 0

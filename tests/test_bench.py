@@ -1,0 +1,101 @@
+"""The benchmark's parts: the tutorial recipe as built, the timing of each pipeline, the
+statistics and the report. The model is faked; `make bench` runs the real one."""
+
+from __future__ import annotations
+
+import json
+
+from bench.recipe import CHUNK_SIZE, Recipe
+from bench.run import FirstToken, Timing, coach_timing, markdown, plot, recipe_timing, stats, summary
+from coach.settings import PROJECT_ROOT
+from evals.faithfulness import Case
+from tests.fake_llm import PYTORCH_Q, scripted
+
+
+def case(turns: list[str], facts: list[list[str]], kind: str = "fact") -> Case:
+    return Case("b1", "test", kind, "", turns, facts, None, [], "answer", [], "", [])
+
+
+def timing(path: str, first: float, total: float, ok: bool | None, turns: int = 1) -> Timing:
+    return Timing("x", "fact", turns, path, 0.05, first, first, total, 0 if path == "facts" else 200, ok)
+
+
+def test_the_recipe_stuffs_four_chunks_into_langchains_prompt_and_sends_the_history(coach_with, embedder):
+    coach, fake = coach_with(lambda messages: "Six weeks on PyTorch.")
+    recipe = Recipe(PROJECT_ROOT / "corpus", coach.model, 220, embedder)
+    stored = recipe.collection.get()["documents"]
+    assert max(len(text) for text in stored) <= CHUNK_SIZE
+    assert len(recipe.retrieve(PYTORCH_Q)) == 4
+    last = recipe.conversation(["How long is the backend move?", PYTORCH_Q])
+    sent = fake.requests[-1]["messages"]
+    assert sent[0]["content"].startswith(
+        "Use the following pieces of context to answer the user's question. \n"
+        "If you don't know the answer, just say that you don't know, don't try to make up an answer.\n"
+        "----------------\n"
+    )
+    assert [m["role"] for m in sent] == ["system", "user", "assistant", "user"]
+    assert sent[1]["content"] == "How long is the backend move?"
+    assert sent[2]["content"] == "Six weeks on PyTorch."
+    assert fake.requests[-1]["max_tokens"] == 220
+    assert last.answer == "Six weeks on PyTorch."
+    assert 0 < last.sources_s <= last.first_token_s <= last.total_s
+
+
+def test_each_pipeline_is_timed_and_graded_on_the_same_question(coach_with, embedder):
+    coach_reply = scripted()
+
+    def reply(messages: list[dict]) -> str:
+        """The coach's prompt gets the scripted answer; the recipe's, a wrong one."""
+        return coach_reply(messages) if "Passages:" in messages[-1]["content"] else "About ten weeks."
+
+    coach, fake = coach_with(reply)
+    model = FirstToken(coach.model)
+    coach.model = model
+    question = case([PYTORCH_Q], [["6 weeks", "six weeks"]])
+    ours = coach_timing(coach, model, question, lambda messages: 300)
+    assert (ours.path, ours.correct, ours.prompt_tokens) == ("facts", True, 0)
+    assert ours.first_token_s == ours.first_sentence_s and ours.sources_s <= ours.first_token_s
+    assert fake.requests == []  # answered from the facts
+    coach.facts = {}
+    by_model = coach_timing(coach, model, question, lambda messages: 300)
+    assert (by_model.path, by_model.correct, by_model.prompt_tokens) == ("model", True, 300)
+    assert by_model.first_token_s <= by_model.total_s
+
+    recipe = Recipe(PROJECT_ROOT / "corpus", model, 220, embedder)
+    theirs = recipe_timing(recipe, question, lambda text: len(text.split()))
+    assert (theirs.path, theirs.correct) == ("model", False)
+    assert theirs.prompt_tokens > 100
+
+
+def test_stats_give_medians_percentiles_and_ratios_per_path():
+    coach = [
+        timing("facts", 0.1, 0.1, True),
+        timing("facts", 0.2, 0.2, True),
+        timing("model", 3.0, 6.0, False, 2),
+    ]
+    baseline = [timing("model", t, t + 4, ok) for t, ok in ((8.0, True), (10.0, False), (12.0, None))]
+    report = summary(coach, baseline)
+    assert report["coach"]["ttft_s_median"] == 0.2
+    assert report["coach"]["correctness"] == round(2 / 3, 3)
+    assert report["coach"]["by_path"]["model"]["n"] == 1
+    assert report["coach"]["follow_ups"]["total_s_median"] == 6.0
+    assert report["baseline"]["ttft_s_p90"] == 11.6
+    assert report["baseline"]["correctness"] == 0.5
+    assert report["ratios"]["ttft_s_median"] == 0.02
+    assert stats([])["ttft_s_median"] is None
+
+
+def test_the_report_is_a_table_and_a_plot(tmp_path):
+    coach = [timing("facts", 0.1, 0.1, True), timing("model", 3.0, 6.0, True)]
+    baseline = [timing("model", 9.0, 14.0, True), timing("model", 11.0, 15.0, False)]
+    report = {
+        "split": "test", "questions": 2, **summary(coach, baseline), "memory_pss_mb": {"model server": 2048.0},
+        "machine": {"cpu": "cpu", "cores": 2, "memory_gib": 23.5, "python": "3.11"},
+    }  # fmt: skip
+    table = markdown(report)
+    assert "| first token, median | 1.55 s | 10.00 s | 0.15 |" in table
+    assert "| correctness | 100% | 50% | — |" in table
+    assert "model server 2048 MB" in table
+    json.dumps(report)
+    plot(coach, baseline, tmp_path / "plot.png")
+    assert (tmp_path / "plot.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
