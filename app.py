@@ -12,6 +12,8 @@ Not here: retrieval, prompting or checking (`coach.answer`), or what a screen ho
 import signal
 import socket
 import sys
+import threading
+import time
 from collections.abc import Iterator
 
 from coach.errors import CoachError
@@ -243,6 +245,17 @@ def _port_free(host: str, port: int) -> bool:
     return True
 
 
+def _warm_up(coach) -> None:
+    print("Warming up the model (about 20 s on 2 cores)…", flush=True)
+    started = time.monotonic()
+    try:
+        coach.warm_up()
+    except Exception as exc:  # the page still serves, and tells users what is wrong
+        print(f"app: warning: the model did not warm up: {exc}", file=sys.stderr, flush=True)
+        return
+    print(f"Model ready in {time.monotonic() - started:.0f} s.", flush=True)
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt  # `kill` ends the app like Ctrl-C: the model server it started stops too
 
@@ -258,8 +271,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, _interrupt)  # even when started in the background, where it is ignored
     from coach.embeddings import MiniLMEmbedder
     from coach.feedback import FeedbackStore
-    from coach.llm import LLMUnavailableError
-    from coach.llm_server import port_taken, stop_local_server
+    from coach.llm_server import check_local_model, port_taken, stop_local_server
     from coach.session import build_coach
     from coach.store import build_index
 
@@ -272,17 +284,18 @@ def main() -> int:
         report = build_index(settings, embedder)  # a no-op when the index is up to date
         print(f"Index: {report.guides} guides, {report.chunks} chunks in {settings.index_dir}")
         started_server = not settings.llm_base_url and not port_taken(settings)
+        if started_server:
+            check_local_model(settings)  # a missing model stops here, not behind a served page
         coach = build_coach(settings, embedder)
         app = build_app(settings, coach, FeedbackStore(settings.feedback_dir))
-        print("Warming up the model (about 20 s on 2 cores)…", flush=True)
-        try:
-            coach.warm_up()
-        except LLMUnavailableError as exc:  # the page still serves, and tells users what is wrong
-            print(f"app: warning: {exc}", file=sys.stderr)
+        coach.load()  # before serving: the tagger must not load while a question loads the embedder
         app.launch(
             server_name=settings.host, server_port=settings.port, prevent_thread_lock=True, **launch_options()
         )
         print(f"Career Coach: http://{settings.host}:{settings.port} (Ctrl-C to stop)", flush=True)
+        # The page serves at once (answers from the facts need no model); the model starts and
+        # reads its fixed prompt behind it, and a question asked meanwhile waits for it.
+        threading.Thread(target=_warm_up, args=(coach,), daemon=True).start()
         app.block_thread()
     except CoachError as exc:
         print(f"app: {exc}", file=sys.stderr)

@@ -22,17 +22,19 @@ import json
 import os
 import platform
 import statistics
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from bench.recipe import SYSTEM_TEMPLATE, Recipe
-from coach.answer import Answer, Coach, Found
+from coach.answer import WARM_UP_QUESTION, Answer, Coach, Found
 from coach.llm import ChatModel
 from coach.session import Session
 from coach.verify import CheckedSentence
 from evals.faithfulness import Case, correct, load_cases, states
+from evals.prompt_size import NewTokens
 
 RESULTS = Path(__file__).with_name("results")
 
@@ -46,11 +48,12 @@ class FirstToken:
         self.first: list[float | None] = []  # by request: when its first piece came
 
     def stream(self, messages: list[dict[str, str]], max_tokens: int) -> Iterator[str]:
+        n = len(self.requests)
         self.requests.append(messages)
         self.first.append(None)
         for i, piece in enumerate(self.model.stream(messages, max_tokens)):
             if i == 0:
-                self.first[-1] = time.perf_counter()
+                self.first[n] = time.perf_counter()
             yield piece
 
 
@@ -66,11 +69,11 @@ class Timing:
     first_token_s: float | None
     first_sentence_s: float | None
     total_s: float
-    prompt_tokens: int  # new tokens of its answer request(s): after the pipeline's fixed part
+    prompt_tokens: int  # new tokens of the turn's requests: after the pipeline's fixed part
     correct: bool | None
 
 
-def coach_timing(coach: Coach, model: FirstToken, case: Case, count: Callable[[list], int | None]) -> Timing:
+def coach_timing(coach: Coach, model: FirstToken, case: Case, tokens: NewTokens) -> Timing:
     session = Session()
     for turn in case.turns[:-1]:
         session.ask(coach, turn)
@@ -89,14 +92,20 @@ def coach_timing(coach: Coach, model: FirstToken, case: Case, count: Callable[[l
     total = time.perf_counter() - started
     assert answer is not None
     path = answer.to_json()["answered_by"]
-    asked = model.requests[sent:]
-    came = [t for t in model.first[sent:] if t is not None]
-    first_model = came[0] - started if came else None
-    first = first_model if path == "model" and first_model is not None else (first_sentence or total)
-    tokens = [n for n in (count(m) for m in asked) if n is not None]
+    # New tokens of each answer request; any other request (a follow-up's rewrite) counts whole.
+    sizes = [tokens.of(m) for m in model.requests[sent:]]
+    new = sum(
+        n if n is not None else sum(tokens.count(m["content"]) for m in messages)
+        for n, messages in zip(sizes, model.requests[sent:], strict=True)
+    )
+    answering = [model.first[sent + i] for i, n in enumerate(sizes) if n is not None]
+    if path == "model" and answering and answering[0] is not None:
+        first = answering[0] - started  # the answer's first token, not a rewrite's
+    else:  # composed from the facts, or refused: the first sentence shown, else the refusal
+        first = first_sentence if first_sentence is not None else total
     return Timing(
         case.id, case.kind, len(case.turns), path, sources if sources is not None else total,
-        first, first_sentence, total, tokens[0] if tokens else 0, correct(case, answer),
+        first, first_sentence, total, new, correct(case, answer),
     )  # fmt: skip
 
 
@@ -158,17 +167,18 @@ def summary(coach: list[Timing], baseline: list[Timing]) -> dict:
     follow_ups = [t for t in coach if t.turns > 1]
     ours["follow_ups"] = stats(follow_ups)
     theirs["follow_ups"] = stats([t for t in baseline if t.turns > 1])
-    ratios = {
-        key: round(ours[key] / theirs[key], 3) if ours[key] is not None and theirs[key] else None
-        for key in (
-            "ttft_s_median",
-            "ttft_s_p90",
-            "total_s_median",
-            "sources_s_median",
-            "prompt_tokens_median",
-        )
-    }
+    keys = ("ttft_s_median", "ttft_s_p90", "total_s_median", "sources_s_median", "prompt_tokens_median")
+    ratios = {key: _ratio(ours[key], theirs[key]) for key in keys}
+    # The model path alone against the recipe (which always uses the model), and the coach's
+    # first checked sentence (what a user first reads) against the recipe's first token.
+    by_model = ours["by_path"].get("model", stats([]))
+    ratios["model_path_ttft_s_median"] = _ratio(by_model["ttft_s_median"], theirs["ttft_s_median"])
+    ratios["first_sentence_vs_first_token"] = _ratio(ours["first_sentence_s_median"], theirs["ttft_s_median"])
     return {"coach": ours, "baseline": theirs, "ratios": ratios}
+
+
+def _ratio(ours: float | None, theirs: float | None) -> float | None:
+    return round(ours / theirs, 3) if ours is not None and theirs else None
 
 
 def pss_mb(pid: int) -> float | None:
@@ -242,6 +252,12 @@ def markdown(report: dict) -> str:
             f"| {path} | {s['n']} | {_fmt(s['ttft_s_median'], 's')} | {_fmt(s['ttft_s_p90'], 's')} | "
             f"{_fmt(s['total_s_median'], 's')} | {_fmt(s['correctness'], '%')} |"
         )
+    lines += [
+        "",
+        f"The model path's first token / the recipe's: {_fmt(ratios.get('model_path_ttft_s_median'))}; "
+        f"the coach's first checked sentence / the recipe's first token: "
+        f"{_fmt(ratios.get('first_sentence_vs_first_token'))}.",
+    ]
     memory = report.get("memory_pss_mb") or {}
     if memory:
         parts = ", ".join(f"{name} {mb:.0f} MB" for name, mb in memory.items() if mb is not None)
@@ -265,7 +281,7 @@ def plot(coach: list[Timing], baseline: list[Timing], path: Path) -> None:
     ):
         for timings, label, marker in ((baseline, "tutorial recipe", "o"), (coach, "coach", "s")):
             xs = list(range(1, len(timings) + 1))
-            ys = [getattr(t, field) or 0.0 for t in timings]
+            ys = [v if (v := getattr(t, field)) is not None else float("nan") for t in timings]
             ax.plot(xs, ys, marker, label=label, markersize=4, alpha=0.8)
         ax.set_title(title)
         ax.set_xlabel("question")
@@ -278,40 +294,55 @@ def plot(coach: list[Timing], baseline: list[Timing], path: Path) -> None:
     plt.close(figure)
 
 
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a count of questions (0 or more)")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     from tqdm import tqdm
 
     from coach.embeddings import MiniLMEmbedder
-    from coach.llm_server import chat_model, server_pid
+    from coach.errors import CoachError
+    from coach.llm_server import chat_model, check_local_model, server_pid
     from coach.session import build_coach
-    from coach.settings import apply_process_switches, load_settings
-    from evals.prompt_size import NewTokens
+    from coach.settings import apply_process_switches, invalid_setting, load_settings
 
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--split", choices=["test", "dev", "all"], default="test", help="golden half (default: test)"
     )
-    parser.add_argument("--limit", type=int, default=0, help="only the first N questions")
+    parser.add_argument("--limit", type=_count, default=0, help="only the first N questions")
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder for latest.json/.md/.png")
     args = parser.parse_args(argv)
-
+    try:
+        settings = load_settings()
+    except ValueError as exc:
+        print(f"bench: {invalid_setting(exc)}", file=sys.stderr)
+        return 2
     apply_process_switches()
-    settings = load_settings()
+    if settings.llm_base_url:
+        print("bench: it measures the embedded model; unset COACH_LLM_BASE_URL.", file=sys.stderr)
+        return 2
     cases = [c for c in load_cases() if args.split in ("all", c.split)]
     cases = cases[: args.limit] if args.limit else cases
-    embedder = MiniLMEmbedder(settings.embedding_model_dir)
-    model = FirstToken(chat_model(settings))
-    coach = build_coach(settings, embedder)
-    coach.model = model
-    recipe = Recipe(settings.corpus_dir, model, settings.max_answer_tokens, embedder)
-    counter = NewTokens.for_settings(settings)
-    if counter is None:
-        raise SystemExit("bench: the prompt token counts need the embedded model; unset COACH_LLM_BASE_URL.")
-
-    coach.warm_up()
-    ours = [coach_timing(coach, model, c, counter.of) for c in tqdm(cases, desc="coach ", unit="q")]
-    recipe.ask("How long does the transition take?", [])  # the recipe's warm-up
-    theirs = [recipe_timing(recipe, c, counter.count) for c in tqdm(cases, desc="recipe", unit="q")]
+    try:
+        check_local_model(settings)
+        counter = NewTokens.for_settings(settings)
+        assert counter is not None  # the embedded model's tokenizer
+        embedder = MiniLMEmbedder(settings.embedding_model_dir)
+        model = FirstToken(chat_model(settings))
+        coach = build_coach(settings, embedder)
+        coach.model = model
+        coach.warm_up()
+        ours = [coach_timing(coach, model, c, counter) for c in tqdm(cases, desc="coach ", unit="q")]
+        recipe = Recipe(settings.corpus_dir, model, settings.max_answer_tokens, embedder)
+        recipe.ask(WARM_UP_QUESTION, [])
+        theirs = [recipe_timing(recipe, c, counter.count) for c in tqdm(cases, desc="recipe", unit="q")]
+    except CoachError as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        return exc.exit_code
 
     report = {
         "split": args.split,

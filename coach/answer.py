@@ -47,6 +47,7 @@ NOT_IN_GUIDES = re.compile(
 MIN_SIMILARITY = 0.30  # below this, no passage is about the question (measured: off-topic < 0.19)
 # A guide the question could mean is answered from when its best passage is this close to the best.
 MEANT_MARGIN = 0.08
+WARM_UP_QUESTION = "How long does the transition take?"
 
 
 @dataclass(frozen=True)
@@ -480,13 +481,16 @@ class Coach:
             pieces.append(piece)
             yield piece
 
+    def load(self) -> list[Passage]:
+        """Load the question reader's tagger and the embedding model (a few seconds, once), so
+        the first question is as quick as the rest; the passages of a sample question."""
+        read_question(WARM_UP_QUESTION, self.retriever.terms)
+        return self.retriever.search(WARM_UP_QUESTION, k=self.settings.top_k)
+
     def warm_up(self) -> None:
-        """Load the embedding model and the question reader's tagger, and have the model read the
-        fixed part of every prompt, so the first question is as quick as the rest (a local server
-        keeps the last prompt read)."""
-        read_question("How long does the transition take?", self.retriever.terms)
-        passages = self.retriever.search("How long does the transition take?", k=self.settings.top_k)
-        for _ in self.model.stream(answer_messages("How long does the transition take?", passages, []), 1):
+        """`load`, and have the model read the fixed part of every prompt (a local server keeps
+        the last prompt read; the embedded one starts here if it isn't running)."""
+        for _ in self.model.stream(answer_messages(WARM_UP_QUESTION, self.load()), 1):
             pass
 
     def _generate(self, query: str, passages: list[Passage]) -> Iterator[str]:

@@ -16,6 +16,9 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from coach.errors import CoachError
 
 MODEL_NAME = "all-MiniLM-L6-v2"
+# Held while a model of this process loads (this embedder, the question reader's tagger): the
+# tagger hides torch while it loads, and no torch import may run meanwhile.
+LOADING = threading.Lock()
 
 
 def default_model_dir() -> Path:
@@ -35,7 +38,6 @@ class MiniLMEmbedder(EmbeddingFunction[Documents]):
     def __init__(self, model_dir: Path | None = None) -> None:
         self._model_dir = Path(model_dir) if model_dir else None
         self._model: Any = None
-        self._lock = threading.Lock()
 
     @property
     def model_dir(self) -> Path:
@@ -44,7 +46,7 @@ class MiniLMEmbedder(EmbeddingFunction[Documents]):
         return self._model_dir
 
     def _load(self) -> Any:
-        with self._lock:
+        with LOADING:
             if self._model is None:
                 if not (self.model_dir / "modules.json").is_file():
                     raise CoachError(

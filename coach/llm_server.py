@@ -88,16 +88,8 @@ def _answering(settings: Settings, wait_seconds: float) -> list[str] | None:
     )
 
 
-def start_local_server(settings: Settings, wait_seconds: float = 180.0) -> str:
-    """Start (or reuse) the embedded model server. Returns its base URL."""
-    served = _answering(settings, wait_seconds)
-    if served is not None:
-        if settings.llm_model not in served:
-            raise CoachError(
-                f"Port {settings.llm_port} is taken by a server without model '{settings.llm_model}'. "
-                "Set COACH_LLM_PORT to a free port."
-            )
-        return local_base_url(settings)
+def check_local_model(settings: Settings) -> None:
+    """Raise ModelMissingError unless the embedded model and its server are installed."""
     if not is_assembled(settings.models_dir):
         raise ModelMissingError(
             f"The local model is not set up in {settings.models_dir}. Run `make setup`, "
@@ -111,6 +103,18 @@ def start_local_server(settings: Settings, wait_seconds: float = 180.0) -> str:
             "or set COACH_LLM_BASE_URL to an OpenAI-compatible endpoint."
         ) from None
 
+
+def start_local_server(settings: Settings, wait_seconds: float = 180.0) -> str:
+    """Start (or reuse) the embedded model server. Returns its base URL."""
+    served = _answering(settings, wait_seconds)
+    if served is not None:
+        if settings.llm_model not in served:
+            raise CoachError(
+                f"Port {settings.llm_port} is taken by a server without model '{settings.llm_model}'. "
+                "Set COACH_LLM_PORT to a free port."
+            )
+        return local_base_url(settings)
+    check_local_model(settings)
     settings.models_dir.mkdir(parents=True, exist_ok=True)
     with open(settings.models_dir / "server.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # two commands starting at once start one server
@@ -124,6 +128,9 @@ def start_local_server(settings: Settings, wait_seconds: float = 180.0) -> str:
             "--n_ctx", str(settings.llm_context),
             "--n_threads", str(settings.llm_threads),
             "--n_batch", "512",
+            # The default keeps a row of 151,936 float32 logits for every token of the context
+            # (up to 2.5 GB at 4,096 tokens); nothing here asks for logprobs.
+            "--logits_all", "false",
         ]  # fmt: skip
         # No `--cache`: its RAM prompt cache grew this server past 22 GB over about 40 questions
         # here. The server still reuses the previous request's matching prefix, and every

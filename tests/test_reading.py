@@ -196,3 +196,28 @@ def test_a_clipped_form_of_a_word_the_guides_use_is_known(terms):
 def test_a_move_the_roles_leave_open_could_mean_each_guide_that_fits(terms, question, guides):
     meant = meant_guides(question, terms)
     assert (meant if len(meant) > 1 else [m for m in meant if guides]) == guides
+
+
+def test_the_tagger_loads_without_torch_tags_the_same_and_leaves_torch_importable():
+    import subprocess
+    import sys
+
+    question = "I'm a PHP developer at a bank. How long does the move take?"
+    probe = (
+        "import sys\n"
+        "{first}"
+        "from coach.reading import _tagged\n"
+        f"print(_tagged({question!r}), 'torch' in sys.modules)\n"
+        "import torch\n"
+        "print(torch.ones(2).sum().item())\n"
+    )
+
+    def run(first: str) -> list[str]:
+        command = [sys.executable, "-c", probe.format(first=first)]
+        return subprocess.run(command, capture_output=True, text=True, check=True).stdout.splitlines()
+
+    alone = run("")
+    after_torch = run("import torch\n")
+    assert alone[0].endswith(" False") and alone[1] == "2.0"  # loaded without torch; torch still imports
+    assert "('long', 'ADV')" in alone[0] and "('PHP', 'PROPN')" in alone[0]
+    assert alone[0].removesuffix(" False") == after_torch[0].removesuffix(" True")  # the same tags
