@@ -244,13 +244,15 @@ def markdown(report: dict) -> str:
         )
     lines += [
         "",
-        "| the coach, by path | questions | first token, median | p90 | whole answer | correctness |",
+        "| the coach, by path | questions | first token, median | p90 | first checked sentence | whole answer "
+        "| new prompt tokens | correctness |",
+        "|---|---|---|---|---|---|---|---|",
     ]
-    lines.append("|---|---|---|---|---|---|")
     for path, s in {**coach["by_path"], "follow-ups (all paths)": coach["follow_ups"]}.items():
         lines.append(
             f"| {path} | {s['n']} | {_fmt(s['ttft_s_median'], 's')} | {_fmt(s['ttft_s_p90'], 's')} | "
-            f"{_fmt(s['total_s_median'], 's')} | {_fmt(s['correctness'], '%')} |"
+            f"{_fmt(s['first_sentence_s_median'], 's')} | {_fmt(s['total_s_median'], 's')} | "
+            f"{_fmt(s['prompt_tokens_median'])} | {_fmt(s['correctness'], '%')} |"
         )
     lines += [
         "",
@@ -315,7 +317,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--limit", type=_count, default=0, help="only the first N questions")
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder for latest.json/.md/.png")
+    parser.add_argument(
+        "--report", action="store_true", help="only redraw the table and plot of --out's latest.json"
+    )
     args = parser.parse_args(argv)
+    if args.report:
+        try:
+            report = json.loads((args.out / "latest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            print(f"bench: no readable run in {args.out} ({exc}). Run `make bench` first.", file=sys.stderr)
+            return 1
+        ours, theirs = ([Timing(**t) for t in report["per_question"][side]] for side in ("coach", "baseline"))
+        return write_report({**report, **summary(ours, theirs)}, args.out)
     try:
         settings = load_settings()
     except ValueError as exc:
@@ -358,9 +371,15 @@ def main(argv: list[str] | None = None) -> int:
     }
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "latest.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+    return write_report(report, args.out)
+
+
+def write_report(report: dict, out: Path) -> int:
+    """The table (printed and in latest.md) and the plot (latest.png) of a run's report."""
     table = markdown(report)
-    (args.out / "latest.md").write_text(table + "\n", encoding="utf-8")
-    plot(ours, theirs, args.out / "latest.png")
+    (out / "latest.md").write_text(table + "\n", encoding="utf-8")
+    per_question = report["per_question"]
+    plot(*([Timing(**t) for t in per_question[side]] for side in ("coach", "baseline")), out / "latest.png")
     print(table)
-    print(f"\nWritten: {args.out / 'latest.json'}, latest.md, latest.png")
+    print(f"\nWritten: {out / 'latest.json'}, latest.md, latest.png")
     return 0

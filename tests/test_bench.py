@@ -107,3 +107,24 @@ def test_the_report_is_a_table_and_a_plot(tmp_path):
     json.dumps(report)
     plot(coach, baseline, tmp_path / "plot.png")
     assert (tmp_path / "plot.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_saved_run_is_redrawn_and_a_missing_one_is_a_one_line_error(tmp_path, capsys):
+    from dataclasses import asdict
+
+    from bench.run import main
+
+    coach = [timing("facts", 0.1, 0.1, True), timing("model", 3.0, 6.0, True)]
+    baseline = [timing("model", 9.0, 14.0, True), timing("model", 11.0, 15.0, False)]
+    saved = {
+        "split": "test", "questions": 2, "machine": {"cpu": "cpu", "cores": 2, "memory_gib": 23.5, "python": "3.11"},
+        "per_question": {"coach": [asdict(t) for t in coach], "baseline": [asdict(t) for t in baseline]},
+    }  # fmt: skip
+    (tmp_path / "latest.json").write_text(json.dumps(saved))
+    assert main(["--report", "--out", str(tmp_path)]) == 0
+    table = (tmp_path / "latest.md").read_text()
+    assert "| model | 1 | 3.00 s | 3.00 s | 3.00 s | 6.00 s | 200 | 100% |" in table
+    assert "The model path's first token / the recipe's: 0.3;" in table
+    assert (tmp_path / "latest.png").stat().st_size > 1000
+    assert main(["--report", "--out", str(tmp_path / "none")]) == 1
+    assert capsys.readouterr().err.startswith("bench: no readable run in ")
