@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator
 
 from coach.errors import CoachError
-from coach.settings import Settings, apply_process_switches, invalid_setting, load_settings
+from coach.settings import Settings, settings_or_error
 
 ALL_GUIDES = "All guides"
 SUGGESTIONS = 3
@@ -261,12 +261,9 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def main() -> int:
-    try:
-        settings = load_settings()
-    except ValueError as exc:
-        print(f"app: {invalid_setting(exc)}", file=sys.stderr)
+    settings = settings_or_error("app")
+    if settings is None:
         return 2
-    apply_process_switches()
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, _interrupt)  # even when started in the background, where it is ignored
     from coach.embeddings import MiniLMEmbedder

@@ -309,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     from coach.errors import CoachError
     from coach.llm_server import chat_model, check_local_model, server_pid
     from coach.session import build_coach
-    from coach.settings import apply_process_switches, invalid_setting, load_settings
+    from coach.settings import settings_or_error
 
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -329,12 +329,9 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         ours, theirs = ([Timing(**t) for t in report["per_question"][side]] for side in ("coach", "baseline"))
         return write_report({**report, **summary(ours, theirs)}, args.out)
-    try:
-        settings = load_settings()
-    except ValueError as exc:
-        print(f"bench: {invalid_setting(exc)}", file=sys.stderr)
+    settings = settings_or_error("bench")
+    if settings is None:
         return 2
-    apply_process_switches()
     if settings.llm_base_url:
         print("bench: it measures the embedded model; unset COACH_LLM_BASE_URL.", file=sys.stderr)
         return 2

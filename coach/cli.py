@@ -13,7 +13,7 @@ import sys
 import textwrap
 
 from coach.errors import BadInputError, CoachError
-from coach.settings import Settings, apply_process_switches, invalid_setting, load_settings
+from coach.settings import Settings, settings_or_error
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -169,12 +169,9 @@ def _cmd_stop(settings: Settings) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    try:
-        settings = load_settings()
-    except ValueError as exc:  # pydantic's ValidationError is a ValueError
-        print(f"coach: {invalid_setting(exc)}", file=sys.stderr)
+    settings = settings_or_error("coach")
+    if settings is None:
         return 2
-    apply_process_switches()
     try:
         match args.command:
             case "index":

@@ -8,6 +8,7 @@ telemetry, Gradio's analytics); call it once, before those libraries are importe
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Literal
 
@@ -55,6 +56,18 @@ class Settings(BaseSettings):
 def load_settings(**overrides: object) -> Settings:
     """Build the settings from the environment, with explicit overrides taking precedence."""
     return Settings(**overrides)  # type: ignore[arg-type]
+
+
+def settings_or_error(program: str) -> Settings | None:
+    """The settings of a command (`program` names it in the error), with the process switches
+    applied; None after printing a one-line error naming a bad COACH_* setting."""
+    try:
+        settings = load_settings()
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        print(f"{program}: {invalid_setting(exc)}", file=sys.stderr)
+        return None
+    apply_process_switches()
+    return settings
 
 
 def invalid_setting(exc: ValueError) -> str:
