@@ -34,24 +34,22 @@ from coach.llm import ChatModel
 from coach.session import Session
 from coach.verify import CheckedSentence
 from evals.faithfulness import Case, correct, load_cases, states
-from evals.prompt_size import NewTokens
+from evals.prompt_size import NewTokens, Recording
 
 RESULTS = Path(__file__).with_name("results")
 
 
-class FirstToken:
-    """A ChatModel that notes when each request's first piece arrives and keeps the requests."""
+class FirstToken(Recording):
+    """A Recording that also notes when each request's first piece arrives."""
 
     def __init__(self, model: ChatModel) -> None:
-        self.model = model
-        self.requests: list[list[dict[str, str]]] = []
+        super().__init__(model)
         self.first: list[float | None] = []  # by request: when its first piece came
 
     def stream(self, messages: list[dict[str, str]], max_tokens: int) -> Iterator[str]:
         n = len(self.requests)
-        self.requests.append(messages)
         self.first.append(None)
-        for i, piece in enumerate(self.model.stream(messages, max_tokens)):
+        for i, piece in enumerate(super().stream(messages, max_tokens)):
             if i == 0:
                 self.first[n] = time.perf_counter()
             yield piece
@@ -119,10 +117,7 @@ def recipe_correct(case: Case, answer: str) -> bool | None:
 
 
 def recipe_timing(recipe: Recipe, case: Case, tokens: Callable[[str], int]) -> Timing:
-    history: list[tuple[str, str]] = []
-    for turn in case.turns[:-1]:
-        history.append((turn, recipe.ask(turn, history).answer))
-    last = recipe.ask(case.turns[-1], history)
+    last = recipe.conversation(case.turns)
     fixed = tokens(SYSTEM_TEMPLATE.split("{context}")[0])
     new = sum(tokens(m["content"]) for m in last.messages) - fixed
     return Timing(
