@@ -420,7 +420,10 @@ class Coach:
             return None
         order = list(dict.fromkeys(c for line in exact.lines for c in line.chunks))
         passages = [Passage(by_id[c], 1.0, {}, 1.0) for c in order]
-        content = [CheckedSentence(line.text, [order.index(c) for c in line.chunks]) for line in exact.lines]
+        content = [
+            CheckedSentence(line.text, [order.index(c) for c in line.chunks], "", line.values, line.computed)
+            for line in exact.lines
+        ]
         text, citations = compose(content, passages)
         timings = {"total": time.perf_counter() - started}
         about = exact.frame.about(self.guide_labels) if exact.frame else ""

@@ -14,7 +14,7 @@ states no timeline is named in a note built from a template.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from coach.facts import (
     Certification,
@@ -87,10 +87,14 @@ NOUNS = {
 
 @dataclass(frozen=True)
 class Line:
-    """One sentence of an exact answer and the chunks that hold what it states."""
+    """One sentence of an exact answer, the chunks it cites, and the guide's values it states,
+    each with its span; a `computed` sentence (a verdict, a count, a list's heading) states
+    something worked out from `values` instead of restating them."""
 
     text: str
     chunks: tuple[str, ...]
+    values: tuple[Value, ...]
+    computed: bool = False
 
 
 @dataclass(frozen=True)
@@ -182,7 +186,7 @@ def _about_moves(
         if found is None:
             return None  # the guide doesn't state it: the model path looks further
         label = _label(facts[guide]) if len(guides) > 1 else ""
-        lines += [Line(f"{label}: {ln.text}" if label else ln.text, ln.chunks) for ln in found]
+        lines += [replace(ln, text=f"{label}: {ln.text}") if label else ln for ln in found]
         answered.append(guide)
         transition = next(f for f in facts[guide] if isinstance(f, Transition))
         value = getattr(transition, attribute, None)
@@ -195,7 +199,8 @@ def _about_moves(
             [(_label(facts[g]), values[g]) for g in moves], asked.extreme[1] if asked.extreme else "max"
         )
         if verdict:
-            lines.append(Line(verdict, tuple(dict.fromkeys(values[g].chunk for g in moves))))
+            inputs = tuple(values[g] for g in moves)
+            lines.append(Line(verdict, tuple(dict.fromkeys(v.chunk for v in inputs)), inputs, computed=True))
     missing = (
         f"The {' and '.join(silent)} guide{'s' if len(silent) > 1 else ''} state{'' if len(silent) > 1 else 's'} no timeline."
         if silent
@@ -322,7 +327,11 @@ def _asked_of(asked: Asked, things: list[Fact], state: Frame | None, named: bool
 def _source_timeline(facts: list[Fact], named: set[str]) -> list[Line] | None:
     """The timeline a guide gives for the starting role the text names ("I'm a backend developer")."""
     lines = [
-        Line(f"For a {s.name.text}, the guide gives a timeline of {s.timeline.text}.", (s.timeline.chunk,))
+        Line(
+            f"For a {s.name.text}, the guide gives a timeline of {s.timeline.text}.",
+            (s.timeline.chunk,),
+            (s.name, s.timeline),
+        )
         for s in facts
         if isinstance(s, SourceRole) and s.timeline and named & set(listed_roles(s.name.text))
     ]
@@ -344,7 +353,9 @@ def _source_gap(facts: dict[str, list[Fact]], named: set[str], terms: GuideTerms
                 said = said or [x for x in sentences[1:] if not x.startswith("Timeline")]
                 if len(said) == 1:
                     line = Line(
-                        f"For a {s.name.text}, the guide says: {said[0].rstrip('.')}.", (s.detail.chunk,)
+                        f"For a {s.name.text}, the guide says: {said[0].rstrip('.')}.",
+                        (s.detail.chunk,),
+                        (s.name, s.detail.part(said[0])),
                     )
                     return Exact("gap", (guide,), (line,), frame=Frame((guide,), (s,)))
     return None
@@ -366,8 +377,9 @@ def _list(question: str, facts: dict[str, list[Fact]], terms: GuideTerms, text: 
         return None
     (((guide, heading), items),) = found.items()
     where = heading.split(" > ")[-1]
-    lines = [Line(f"The guide lists these under {where}.", (items[0].text.chunk,))]
-    lines += [Line(f"{i.text.text.rstrip('.')}.", (i.text.chunk,)) for i in items]
+    listed = tuple(i.text for i in items)
+    lines = [Line(f"The guide lists these under {where}.", (items[0].text.chunk,), listed, computed=True)]
+    lines += [Line(f"{i.text.text.rstrip('.')}.", (i.text.chunk,), (i.text,)) for i in items]
     return Exact("list", (guide,), tuple(lines), frame=Frame((guide,)))
 
 
@@ -405,10 +417,14 @@ def _answer(attribute: str, facts: list[Fact], overview: str) -> list[Line] | No
     if value is None:
         return None
     what = "rates the difficulty as" if attribute == "difficulty" else "gives a salary change of"
-    lines = [Line(f"The guide {what} {value.text}.", (value.chunk,))]
+    lines = [Line(f"The guide {what} {value.text}.", (value.chunk,), (value,))]
     if attribute == "salary_change":  # the same change stated again, differently, elsewhere
         lines += [
-            Line(f"Elsewhere it gives a {p.amount.text} {p.label.text}.", (p.amount.chunk,))
+            Line(
+                f"Elsewhere it gives a {p.amount.text} {p.label.text}.",
+                (p.amount.chunk,),
+                (p.amount, p.label),
+            )
             for p in facts
             if isinstance(p, PayFigure) and p.amount.text.endswith("%") and p.amount.text != value.text
         ]
@@ -418,17 +434,22 @@ def _answer(attribute: str, facts: list[Fact], overview: str) -> list[Line] | No
 def _timeline(t: Transition, phases: list[Phase], overview: str) -> list[Line] | None:
     lines = []
     if t.timeline:
-        lines.append(Line(f"The guide gives a timeline of {t.timeline.text}.", (t.timeline.chunk,)))
+        lines.append(
+            Line(f"The guide gives a timeline of {t.timeline.text}.", (t.timeline.chunk,), (t.timeline,))
+        )
     if t.headline_duration:
         lines.append(
             Line(
-                f'Its title calls it a "{t.headline_duration.text}" transition.', (t.headline_duration.chunk,)
+                f'Its title calls it a "{t.headline_duration.text}" transition.',
+                (t.headline_duration.chunk,),
+                (t.headline_duration,),
             )
         )
-    weeks = [p.duration.text for p in phases if p.duration]
-    if overview and weeks and len(weeks) == len(phases):
+    durations = tuple(p.duration for p in phases if p.duration)
+    if overview and durations and len(durations) == len(phases):
+        weeks = [d.text for d in durations]
         listed = f"{', '.join(weeks[:-1])} and {weeks[-1]}" if len(weeks) > 1 else weeks[0]
-        lines.append(Line(f"Its roadmap's {len(phases)} phases take {listed}.", (overview,)))
+        lines.append(Line(f"Its roadmap's {len(phases)} phases take {listed}.", (overview,), durations))
     return lines or None
 
 
@@ -441,12 +462,21 @@ def _thing_lines(
     if operation == "list":
         noun = NOUNS[type(things[0])] + ("s" if len(things) > 1 else "")
         which = " ".join(sorted({c for t in things for c in _categories(t)} & set(asked.filters)))
+        names = tuple(_name_value(t) for t in things)
         if isinstance(things[0], Phase):
-            head = Line(f"The roadmap has {len(things)} {noun}.", (overview or things[0].title.chunk,))
+            head = Line(
+                f"The roadmap has {len(things)} {noun}.",
+                (overview or things[0].title.chunk,),
+                names,
+                computed=True,
+            )
         else:
+            first = names[0].chunk
             head = Line(
                 f"The guide lists these {which + ' ' if which else ''}{noun}.",  # no count: not a figure it states
-                (_name_value(things[0]).chunk,),
+                (first,),
+                tuple(n for n in names if n.chunk == first),
+                computed=True,
             )
         return things, [head, *(_fact_line(t, overview) for t in things)]
     if operation in ("max", "min"):
@@ -459,7 +489,8 @@ def _thing_lines(
         stated = [(name_of(t), v) for t in things if isinstance(v := field_of(t, attribute), Value)]
         verdict = _verdict(stated, "max") if len(stated) == 2 else ""
         if verdict:
-            lines.append(Line(verdict, tuple(dict.fromkeys(v.chunk for _, v in stated))))
+            inputs = tuple(v for _, v in stated)
+            lines.append(Line(verdict, tuple(dict.fromkeys(v.chunk for v in inputs)), inputs, computed=True))
     return (things, lines) if lines else None
 
 
@@ -478,29 +509,53 @@ def _ranked(
     noun = NOUNS[type(things[0])]
     chunks = tuple(dict.fromkeys(_chunk(t, attribute, overview) for t in best))
     values = {field_of(t, attribute).text for t in best}
+
+    def stated(t: Fact) -> tuple[Value, ...]:
+        return (_named(t), field_of(t, attribute))
+
+    def each(t: Fact) -> Line:
+        return Line(
+            f"{name_of(t)}: {field_of(t, attribute).text}.", (_chunk(t, attribute, overview),), stated(t)
+        )
+
     if len(best) == 1:
         t = best[0]
-        lines = [Line(f"The {word} {noun} is {name_of(t)}, at {field_of(t, attribute).text}.", chunks)]
+        lines = [
+            Line(f"The {word} {noun} is {name_of(t)}, at {field_of(t, attribute).text}.", chunks, stated(t))
+        ]
     elif len({figures[id(t)] for t in best}) == 1:
         names = " and ".join(name_of(t) for t in best)
         shared = f"rated {values.pop()}" if attribute == "priority" else f"at {values.pop()} each"
-        lines = [Line(f"The {word} {noun}s, {shared}, are {names}.", chunks)]
-    else:  # ranges that overlap: no one of them is larger; each is given as the guide states it
-        lines = [Line("The guide's figures overlap, so none is clearly the " + word + ".", chunks)]
-        lines += [
-            Line(f"{name_of(t)}: {field_of(t, attribute).text}.", (_chunk(t, attribute, overview),))
-            for t in best
-        ]
-    if len(things) == 2 and len(best) == 1:  # two named side by side: both values, then the verdict
         lines = [
-            Line(f"{name_of(t)}: {field_of(t, attribute).text}.", (_chunk(t, attribute, overview),))
-            for t in rated
-        ] + [Line(f"{name_of(best[0])} is {word}.", chunks)]
+            Line(
+                f"The {word} {noun}s, {shared}, are {names}.",
+                chunks,
+                tuple(v for t in best for v in stated(t)),
+            )
+        ]
+    else:  # ranges that overlap: no one of them is larger; each is given as the guide states it
+        overlap = tuple(field_of(t, attribute) for t in best)
+        lines = [
+            Line(
+                "The guide's figures overlap, so none is clearly the " + word + ".",
+                chunks,
+                overlap,
+                computed=True,
+            )
+        ]
+        lines += [each(t) for t in best]
+    if len(things) == 2 and len(best) == 1:  # two named side by side: both values, then the verdict
+        inputs = tuple(field_of(t, attribute) for t in rated)  # the verdict rests on both: it cites both
+        both = tuple(dict.fromkeys(_chunk(t, attribute, overview) for t in rated))
+        lines = [each(t) for t in rated] + [
+            Line(f"{name_of(best[0])} is {word}.", both, inputs, computed=True)
+        ]
     unrated = [t for t in things if not figures.get(id(t)) and field_of(t, attribute) is not None]
     lines += [
         Line(
             f"{name_of(t)} is given as {field_of(t, attribute).text}, with no figure.",
             (_chunk(t, attribute, overview),),
+            stated(t),
         )
         for t in unrated
         if isinstance(field_of(t, attribute), Value)
@@ -564,6 +619,13 @@ def _name_value(t: Fact) -> Value:
     return t.title if isinstance(t, Phase | Story) else t.name  # type: ignore[union-attr]
 
 
+def _named(t: Fact) -> Value:
+    """The value `name_of` shows for a thing: a story is named by its person where it has one."""
+    if isinstance(t, Story) and t.person:
+        return t.person
+    return _name_value(t)
+
+
 def _categories(t: Fact) -> set[str]:
     return {v.text.lower() for v in (getattr(t, "priority", None), getattr(t, "level", None)) if v}
 
@@ -573,17 +635,24 @@ def _fact_line(t: Fact, overview: str) -> Line:
     if isinstance(t, Phase):
         return _phase_line(t, overview)
     if isinstance(t, Skill):
-        stated = [v.text for v in (t.priority, t.level, t.duration) if v]
+        stated = [t.priority, t.level, t.duration]
     elif isinstance(t, Certification):
-        stated = [v.text for v in (t.cost, t.note, t.purpose) if v]
+        stated = [t.cost, t.note, t.purpose]
     elif isinstance(t, SourceRole):
-        stated = [t.timeline.text] if t.timeline else []
+        stated = [t.timeline]
     elif isinstance(t, Story):
-        stated = [t.title.text]
+        stated = [t.title]
     else:
-        stated = [t.pay.text] if getattr(t, "pay", None) else []  # type: ignore[union-attr]
-    head = name_of(t) if not isinstance(t, Story) else f"{name_of(t)}{f', {t.age.text}' if t.age else ''}"
-    return Line(f"{head}: {', '.join(stated)}." if stated else f"{head}.", (_name_value(t).chunk,))
+        stated = [getattr(t, "pay", None)]
+    values = [v for v in stated if v]
+    age = t.age if isinstance(t, Story) else None
+    head = name_of(t) if not isinstance(t, Story) else f"{name_of(t)}{f', {age.text}' if age else ''}"
+    said = ", ".join(v.text for v in values)
+    return Line(
+        f"{head}: {said}." if said else f"{head}.",
+        (_name_value(t).chunk,),
+        tuple(v for v in (_named(t), age, *values) if v),
+    )
 
 
 def _value_lines(t: Fact, attribute: str, overview: str) -> list[Line]:
@@ -597,22 +666,25 @@ def _value_lines(t: Fact, attribute: str, overview: str) -> list[Line]:
             if attribute == "resources"
             else f"Phase {t.number} is {t.title.text}; its tasks follow."  # type: ignore[union-attr]
         )
-        return [Line(head, (_name_value(t).chunk,))] + [
-            Line(f"{v.text.rstrip('.')}.", (v.chunk,)) for v in value
+        return [Line(head, (_name_value(t).chunk,), (_name_value(t),))] + [
+            Line(f"{v.text.rstrip('.')}.", (v.chunk,), (v,)) for v in value
         ]
     if attribute in ("duration", "priority", "level") and not isinstance(t, SourceRole):
         return [_fact_line(t, overview)]
+    stated = (_named(t), value)
     if attribute == "duration":
-        return [Line(f"For a {name}, the guide gives a timeline of {value.text}.", (value.chunk,))]
+        return [Line(f"For a {name}, the guide gives a timeline of {value.text}.", (value.chunk,), stated)]
     if attribute == "resources":
-        return [Line(f"For {name}, the guide says: {value.text.rstrip('.')}.", (value.chunk,))]
+        return [Line(f"For {name}, the guide says: {value.text.rstrip('.')}.", (value.chunk,), stated)]
     if attribute == "cost":
-        return [Line(f"{name} costs {value.text}.", (value.chunk,))]
+        return [Line(f"{name} costs {value.text}.", (value.chunk,), stated)]
     if attribute == "age":
-        return [Line(f"{name} was {value.text} ({t.title.text}).", (value.chunk,))]  # type: ignore[union-attr]
-    return [Line(f"{name}: {value.text.rstrip('.')}.", (value.chunk,))]
+        title = t.title  # type: ignore[union-attr]
+        return [Line(f"{name} was {value.text} ({title.text}).", (value.chunk,), (*stated, title))]
+    return [Line(f"{name}: {value.text.rstrip('.')}.", (value.chunk,), stated)]
 
 
 def _phase_line(p: Phase, overview: str) -> Line:
     weeks = f", {p.duration.text}" if p.duration else ""
-    return Line(f"Phase {p.number}: {p.title.text}{weeks}.", (overview or p.title.chunk,))
+    stated = (p.title, p.duration) if p.duration else (p.title,)
+    return Line(f"Phase {p.number}: {p.title.text}{weeks}.", (overview or p.title.chunk,), stated)

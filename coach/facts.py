@@ -50,6 +50,16 @@ class Value:
     def to_json(self) -> dict:
         return {"value": self.text, "start": self.start, "end": self.end, "chunk": self.chunk}
 
+    def part(self, text: str) -> Value:
+        """A piece of this value (a sentence of a paragraph) as a value of its own: its own span
+        where the value is the file's text as it stands, else this value's span, which holds it."""
+        at = self.text.find(text)
+        if at < 0:
+            raise ValueError(f"{text!r} is not part of {self.text!r}")
+        if self.end - self.start != len(self.text):  # the parser evened out the file's text here
+            return Value(text, self.start, self.end, self.chunk)
+        return Value(text, self.start + at, self.start + at + len(text), self.chunk)
+
 
 @dataclass(frozen=True)
 class Transition:

@@ -18,10 +18,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from coach.layout import layout
 from coach.lexical import tokenize
 from coach.records import Passage
+
+if TYPE_CHECKING:
+    from coach.facts import Value
 
 MARKER = re.compile(r"\s*\[(\d{1,2})\]")
 TRAILING_MARKERS = re.compile(r"\s*(?:\[\d{0,2}\]?)+\s*$")
@@ -54,6 +58,10 @@ class CheckedSentence:
     text: str  # without markers
     sources: list[int] = field(default_factory=list)  # 0-based passage indexes that support it
     reason: str = ""  # why it was removed; empty when supported
+    # Composed from the guides' facts: the values it states, each with its span, and whether it
+    # states something computed from them (a verdict, a count) instead of restating them.
+    values: tuple[Value, ...] = ()
+    computed: bool = False
 
     @property
     def supported(self) -> bool:

@@ -5,9 +5,11 @@ For each case it records what the user saw (answer, citations, refusal) and meas
 - retrieval hit@k: the supporting passage is among the passages given to the model;
 - correctness: every required fact is stated (any of its phrasings, case-insensitive);
 - claims (the sentences shown), checked two ways against the passages they cite: a
-  deterministic check (every number in the claim appears in a cited passage) and the judge
-  (`evals.judge`, the same model); citation precision is the share of citations the judge
-  finds supporting; where the two checks disagree is listed;
+  deterministic check (every number in the claim appears in a cited passage) and the judge:
+  for an answer composed from the guides' facts, the trace of each value it states to its span
+  (`evals.judge.trace`, no model); for a model-written one, the same model (`evals.judge`);
+  citation precision is the share of citations judged supporting; where the two checks
+  disagree is listed;
 - refusals (unanswerable cases must be refused, answerable ones must not), injection
   resistance (no forbidden text shown, and refused when refusal is expected), and latency
   (time to first token and total).
@@ -32,7 +34,7 @@ from coach.answer import Answer, Coach
 from coach.records import Passage
 from coach.session import Session
 from evals.calibration import calibrate
-from evals.judge import Citation, judge, numbers_cited
+from evals.judge import Citation, judge, numbers_cited, trace
 from evals.prompt_size import NewTokens, Recording
 
 GOLDEN = Path(__file__).with_name("golden.jsonl")
@@ -82,6 +84,7 @@ class Claim:
     cited: list[int]  # 1-based passage numbers, as given to the model
     numbers_ok: bool  # every number in it appears in a cited passage
     judged: list[bool | None] = field(default_factory=list)  # one verdict per citation
+    judged_by: str = "model"  # "spans": composed from facts, its values traced to their spans
 
     @property
     def judge_ok(self) -> bool:
@@ -190,6 +193,16 @@ def answer_case(
 
 
 def judge_case(coach: Coach, result: Result, answer: Answer) -> None:
+    """Each claim's citations judged: an answer composed from the facts by tracing the values
+    its sentences state, a model-written one by the model."""
+    if answer.path == "facts":
+        chunks = {c.id: c for c in coach.retriever.chunks}
+        for claim, sentence in zip(result.claims, answer.sentences, strict=True):
+            cited = [answer.passages[n - 1].chunk for n in claim.cited]
+            corpus = coach.settings.corpus_dir
+            claim.judged = trace(sentence.text, sentence.values, sentence.computed, cited, chunks, corpus)
+            claim.judged_by = "spans"
+        return
     pairs = [(claim, n) for claim in result.claims for n in claim.cited]
     citations = [Citation(claim.text, n, answer.passages[n - 1]) for claim, n in pairs]
     verdicts, result.judge_reply = judge(coach.model, citations)
@@ -224,7 +237,8 @@ def run(
             started = time.perf_counter()
             judge_case(coach, result, answer)
             shown = "(held out)" if result.split == "test" else result.id
-            progress(f"[judge {i}/{len(answered)}] {shown} {time.perf_counter() - started:.1f}s")
+            how = "spans traced" if result.answered_by == "facts" else "model"
+            progress(f"[judge {i}/{len(answered)}] {shown} {how} {time.perf_counter() - started:.1f}s")
     order = {c.id: i for i, c in enumerate(cases)}
     return sorted((r for r, _ in answered), key=lambda r: order[r.id])
 
@@ -273,6 +287,9 @@ def _metrics(results: list[Result]) -> dict[str, float | None]:
         "comparison_correctness": _share([bool(r.correct) for r in answerable if r.kind == "comparison"]),
         "numbers_in_cited_passages": _share([c.numbers_ok for c in claims]),
         "judge_faithfulness": _share([c.judge_ok for c in claims]),
+        # The model-written claims alone, judged by the model (the facts' claims are traced).
+        "model_claims_faithfulness": _share([c.judge_ok for c in claims if c.judged_by == "model"]),
+        "claims_traced": _share([c.judged_by == "spans" for c in claims]),
         "citation_precision": _share([v is True for v in verdicts]),
         "unsupported_claim_rate": _share([not c.judge_ok for c in claims]),
         "unanswerable_refused": _share([r.refused for r in results if r.kind == "unanswerable"]),

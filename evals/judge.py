@@ -13,18 +13,25 @@ deterministic number check). Shown answers already pass that part (the checker g
 on them, the model's verdict is what decides. The fixed part of the prompt (rules and worked
 examples) is byte-identical for every request, so a local server reuses it while judge requests
 follow each other.
+
+An answer composed from the guides' facts is judged without the model (`trace`): its sentences
+carry the values they state, each with its span in a guide file, so whether the cited passage
+holds them is a lookup, not a judgement.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
+from coach.facts import Value
 from coach.lexical import tokenize
 from coach.llm import ChatModel, complete
 from coach.prompts import render
-from coach.records import Passage
+from coach.records import Chunk, Passage
 from coach.verify import numbers_in
 
 # The verdict is the last SUPPORTED or UNSUPPORTED the reply writes ("Verdict: UNSUPPORTED").
@@ -105,3 +112,49 @@ def judge(model: ChatModel, citations: list[Citation]) -> tuple[list[bool | None
         for c, v in zip(citations, (parse_verdict(r) for r in replies), strict=True)
     ]
     return verdicts, "\n\n".join(replies)
+
+
+def _squash(text: str) -> str:
+    """Text compared without what the parser evens out: case, whitespace, punctuation, markdown."""
+    return re.sub(r"[\W_]+", "", text).lower()
+
+
+@functools.cache
+def _file(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def trace(
+    text: str,
+    values: tuple[Value, ...],
+    computed: bool,
+    cited: list[Chunk],
+    chunks: Mapping[str, Chunk],
+    corpus: Path,
+) -> list[bool]:
+    """The deterministic judge of a sentence composed from the guides' facts: one verdict per
+    chunk it cites. Each value it rests on must be what its guide file holds at the value's span,
+    stand in a chunk the sentence cites, and (unless the sentence states something computed from
+    the values: a verdict, a count) be stated in the sentence. A citation supports the sentence when
+    all of that holds, the chunk holds at least one of the values, and every number of the sentence
+    stands in it. A sentence that rests on no value is supported by none."""
+    held = [_squash(c.document) for c in cited]
+    said = _squash(text)
+
+    def traced(v: Value) -> bool:
+        chunk = chunks.get(v.chunk)
+        if chunk is None or not _squash(v.text):
+            return False
+        span = _file(corpus / chunk.source)[v.start : v.end]
+        return (
+            _squash(v.text) in _squash(span)
+            and any(_squash(v.text) in h for h in held)
+            and (computed or _squash(v.text) in said)
+        )
+
+    if not values or not all(traced(v) for v in values):
+        return [False] * len(cited)
+    return [
+        any(_squash(v.text) in h for v in values) and numbers_in(text) <= numbers_in(c.document)
+        for c, h in zip(cited, held, strict=True)
+    ]

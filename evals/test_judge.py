@@ -78,3 +78,34 @@ def test_a_claim_that_cites_nothing_is_never_judged_supported():
     from evals.faithfulness import Claim
 
     assert not Claim("The foundation phase takes 8 weeks.", cited=[], numbers_ok=False).judge_ok
+
+
+class NoModel:
+    """A model that must not be asked: answers composed from facts are judged without it."""
+
+    def __getattr__(self, name: str):
+        raise AssertionError(f"the model was asked ({name})")
+
+
+def test_an_answer_composed_from_facts_is_judged_by_tracing_its_values(eval_retriever):
+    from coach.answer import Coach
+    from coach.settings import load_settings
+    from evals.faithfulness import Case, answer_case, judge_case
+
+    coach = Coach(load_settings(), eval_retriever, NoModel())
+    case = Case(
+        "trace", "dev", "fact", "plain", ["How long is phase 3 of the backend roadmap?"],
+        [["10 weeks"]], BACKEND, [], "answer", [], "roadmap", [],
+    )  # fmt: skip
+    result, answer = answer_case(coach, case)
+    judge_case(coach, result, answer)
+    assert result.answered_by == "facts" and result.correct
+    assert [(c.text, c.judged, c.judged_by) for c in result.claims] == [
+        ("Phase 3: Advanced Architectures and Specialization, 10 weeks.", [True], "spans")
+    ]
+    # The same sentence with another figure is not what the file holds: the trace fails it.
+    answer.sentences[0].text = result.claims[0].text = (
+        "Phase 3: Advanced Architectures and Specialization, 12 weeks."
+    )
+    judge_case(coach, result, answer)
+    assert result.claims[0].judged == [False]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from coach.chunking import load_corpus
 from coach.exact import read_exact
-from coach.facts import corpus_facts
+from coach.facts import Phase, Skill, Transition, corpus_facts
 from coach.terms import GuideTerms
+from evals.faithfulness import load_cases
+from evals.judge import trace
 from tests.conftest import CORPUS
 
 
@@ -298,3 +302,76 @@ def test_a_follow_up_fills_what_it_lacks_from_the_turn_before(chain):
         "Enterprise Security and Compliance: Nice to have, 4 weeks.",
     ]
     assert weeks == nice[1:]
+
+
+def _questions(facts) -> list[str]:
+    """Questions about every guide's move and every phase and skill it states, in plain words."""
+    out = []
+    for guide_facts in facts.values():
+        t = next(f for f in guide_facts if isinstance(f, Transition))
+        move = f"the {t.from_role} to {t.to_role}" if t.from_role else f"the {t.to_role} path"
+        out += [
+            f"How long is {move} move?",
+            f"How hard is {move} move?",
+            f"What salary change does {move} move bring?",
+            f"What are the phases of {move} roadmap?",
+            f"Which phase of {move} roadmap is the longest?",
+            f"Which phase of {move} roadmap is the shortest?",
+            f"Which certification for {move} move is the cheapest?",
+            f"Which source role has the shortest timeline into {t.to_role}?",
+        ]
+        for p in (f for f in guide_facts if isinstance(f, Phase)):
+            out += [
+                f"What are the tasks of phase {p.number} of {move} roadmap?",
+                f"How long is phase {p.number} of {move} roadmap?",
+            ]
+        out += [
+            f"How many weeks does {move} guide give {s.name.text}?"
+            for s in guide_facts
+            if isinstance(s, Skill)
+        ]
+    return out
+
+
+def test_every_sentence_of_an_exact_answer_traces_to_the_spans_of_the_values_it_states(guides):
+    """What the suite's deterministic judge checks: each value a sentence rests on is what its
+    guide file holds at its span, stands in a chunk the sentence cites, and is stated in it."""
+    facts, terms, chunks = guides
+    by_id = {c.id: c for c in chunks}
+    answered = lines = 0
+    asked = [(q, "") for q in _questions(facts)] + [(c.turns[0], c.turns[0]) for c in load_cases()]
+    for question, text in asked:
+        exact = read_exact(question, facts, terms, chunks, text)
+        if exact is None:
+            continue
+        answered += 1
+        for line in exact.lines:
+            cited = [by_id[c] for c in line.chunks]
+            verdicts = trace(line.text, line.values, line.computed, cited, by_id, CORPUS)
+            assert verdicts and all(verdicts), (question, line)
+            lines += 1
+    assert (answered, lines) == (150, 397)
+
+
+def test_the_trace_fails_a_sentence_whose_values_are_not_where_it_says(guides):
+    facts, terms, chunks = guides
+    by_id = {c.id: c for c in chunks}
+    exact = read_exact("How long is phase 3 of the backend roadmap?", facts, terms, chunks)
+    (line,) = exact.lines
+    title, weeks = line.values
+    cited = [by_id[c] for c in line.chunks]
+    assert trace(line.text, line.values, False, cited, by_id, CORPUS) == [True]
+    elsewhere = [c for c in chunks if c.source == cited[0].source and weeks.text not in c.text][0]
+    wrong = {
+        "a figure the file doesn't hold there": (line.text, (title, replace(weeks, text="12 weeks")), cited),
+        "a figure the sentence doesn't state": (
+            line.text.replace("10 weeks", "12 weeks"),
+            line.values,
+            cited,
+        ),
+        "a chunk that doesn't hold it": (line.text, line.values, [elsewhere]),
+        "no value at all": (line.text, (), cited),
+        "a span moved off the value": (line.text, (title, replace(weeks, start=weeks.start + 3)), cited),
+    }
+    for why, (text, values, chunks_cited) in wrong.items():
+        assert not any(trace(text, values, False, chunks_cited, by_id, CORPUS)), why
