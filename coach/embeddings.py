@@ -1,6 +1,8 @@
 """The embedding model: all-MiniLM-L6-v2, loaded from the folder an installed package ships.
 
-Loaded lazily, once per process. It never downloads anything: the process-wide offline switches
+Passages (an index build) are embedded by sentence-transformers on torch; a question by the
+same weights run in numpy (`coach.minilm`), so answering never loads torch. Each is loaded
+lazily, once per process. It never downloads anything: the process-wide offline switches
 are set by `coach.settings.apply_process_switches` before this module loads the model, and a
 missing model folder is a clear error rather than a silent fetch from a hub.
 """
@@ -38,6 +40,7 @@ class MiniLMEmbedder(EmbeddingFunction[Documents]):
     def __init__(self, model_dir: Path | None = None) -> None:
         self._model_dir = Path(model_dir) if model_dir else None
         self._model: Any = None
+        self._query_model: Any = None
 
     @property
     def model_dir(self) -> Path:
@@ -57,6 +60,19 @@ class MiniLMEmbedder(EmbeddingFunction[Documents]):
 
                 self._model = SentenceTransformer(str(self.model_dir), device="cpu", local_files_only=True)
         return self._model
+
+    def load_query_model(self) -> Any:
+        """The numpy encoder that embeds questions (about 0.3 s to load; no torch)."""
+        with LOADING:
+            if self._query_model is None:
+                from coach.minilm import NumpyMiniLM
+
+                self._query_model = NumpyMiniLM(self.model_dir)
+        return self._query_model
+
+    def embed_query(self, input: Documents) -> Embeddings:  # type: ignore[override]
+        encoder = self.load_query_model()
+        return [encoder.encode(text) for text in input]
 
     def __call__(self, input: Documents) -> Embeddings:
         vectors = self._load().encode(
