@@ -114,16 +114,19 @@ def _cmd_retrieve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from coach.session import ask_all, build_coach
+    from coach.session import Session, build_coach
 
     turns = validate_turns(args.turns, settings.max_question_chars)
     if any(not t for t in turns):
         raise BadInputError("One of the turns is empty. Give every turn some text.")
-    answer = ask_all(build_coach(settings), turns)
+    coach = build_coach(settings)
+    session = Session()
+    for turn in turns[:-1]:
+        session.ask(coach, turn)
     if args.json:
-        print(json.dumps(answer.to_json(), ensure_ascii=False))
+        print(json.dumps(session.ask(coach, turns[-1]).to_json(), ensure_ascii=False))
         return 0
-    print(textwrap.fill(answer.answer, width=100))
+    answer = _print_streamed(session, coach, turns[-1])
     if answer.note:
         print(f"\n({answer.note})")
     if answer.citations:
@@ -131,6 +134,38 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         for c in answer.citations:
             print(f"[{c.n}] {c.title}\n    {c.section}")
     return 0
+
+
+def _print_streamed(session, coach, question: str, width: int = 100):
+    """Print each checked sentence of the answer as soon as it is ready, its markers numbered
+    as the final answer numbers its sources (in order of first use), wrapped at `width`; return
+    the final answer. Should the coach withdraw what it streamed (most of the draft failed the
+    checker), the refusal follows, saying so."""
+    from coach.answer import Answer, with_markers
+    from coach.verify import CheckedSentence
+
+    numbers: dict[int, int] = {}
+    column = 0
+    for event in session.stream(coach, question):
+        if isinstance(event, CheckedSentence):
+            for index in event.sources:
+                numbers.setdefault(index, len(numbers) + 1)
+            for word in with_markers(event.text, [numbers[i] for i in event.sources]).split():
+                if column and column + 1 + len(word) > width:
+                    sys.stdout.write("\n")
+                    column = 0
+                sys.stdout.write(f"{' ' if column else ''}{word}")
+                column += len(word) + (1 if column else 0)
+            sys.stdout.flush()
+        elif isinstance(event, Answer):
+            if event.refused and column:
+                print("\n\n(Withdrawn: most of what the model drafted was not in the guides.)")
+            if event.refused or not column:
+                print(textwrap.fill(event.answer, width=width))
+            else:
+                print()
+            return event
+    raise AssertionError("Coach.stream ends with an Answer")
 
 
 def _cmd_facts(args: argparse.Namespace, settings: Settings) -> int:

@@ -215,3 +215,38 @@ def test_stop_without_a_server_says_so(capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("COACH_MODELS_DIR", str(tmp_path))
     code, out, _ = run(capsys, "stop")
     assert code == 0 and out == "No local model server was running.\n"
+
+
+def test_ask_prints_each_checked_sentence_as_it_is_ready(indexed, monkeypatch):
+    """The plain-text answer streams: the first sentence is on the terminal while the model is
+    still writing the second, its marker numbered as the sources listed at the end."""
+    import os
+    import time
+
+    from tests.fake_llm import PHD_Q, FakeLLM, passages_of
+
+    def reply(messages: list[dict]) -> str:
+        n = next(n for n, block in passages_of(messages).items() if "No. While PhDs" in block)
+        return (
+            f"No PhD is needed to become an AI engineer [{n}]. Most production AI engineering positions "
+            f"value software engineering experience plus ML knowledge over a PhD [{n}]."
+        )
+
+    with FakeLLM(reply) as fake:
+        fake.delay = 0.15  # per word: the second sentence takes about 2 s to write
+        env = os.environ | {"COACH_LLM_BASE_URL": fake.base_url, "COACH_LLM_MODEL": fake.model}
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "coach.cli", "ask", PHD_Q], stdout=subprocess.PIPE, env=env
+        )
+        seen, first_at = b"", None
+        while chunk := os.read(process.stdout.fileno(), 4096):
+            seen += chunk
+            if first_at is None and b"[1]." in seen:
+                first_at = time.perf_counter() - started
+        assert process.wait() == 0
+        ended = time.perf_counter() - started
+    out = seen.decode()
+    assert out.startswith("No PhD is needed to become an AI engineer [1]. Most production AI engineering")
+    assert "\nSources:\n[1] AI Engineer Career Transition Guide" in out
+    assert first_at is not None and ended - first_at > 1.0  # shown long before the answer was complete
