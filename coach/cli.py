@@ -42,6 +42,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     facts.add_argument("--json", action="store_true", help="print JSON")
 
+    compare = sub.add_parser(
+        "compare", help="two or three transitions side by side, every value with its place in the guide"
+    )
+    compare.add_argument(
+        "transitions",
+        nargs="+",
+        metavar="TRANSITION",
+        help='a transition named loosely: "backend to deep learning", "DL engineer to architect"',
+    )
+    compare.add_argument("--json", action="store_true", help="print JSON")
+
     sub.add_parser("serve", help="start the embedded local model server (if not running)")
     sub.add_parser("stop", help="stop the embedded local model server")
     return parser
@@ -183,6 +194,27 @@ def _cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
+    from coach.chunking import load_corpus
+    from coach.compare import compare, resolve, table_text
+    from coach.facts import corpus_facts
+    from coach.terms import GuideTerms
+
+    if not 2 <= len(args.transitions) <= 3:
+        raise BadInputError(f"Name two or three transitions to compare, not {len(args.transitions)}.")
+    facts = corpus_facts(settings.corpus_dir, settings.chunk_chars)
+    terms = GuideTerms.of(load_corpus(settings.corpus_dir, settings.chunk_chars)[1])
+    subjects = [resolve(name, facts, terms) for name in validate_turns(args.transitions, 200)]
+    if len({s.name for s in subjects}) < len(subjects):
+        raise BadInputError("Two of the names mean the same transition. Name different ones.")
+    columns = compare(subjects, facts)
+    if args.json:
+        print(json.dumps({"transitions": [c.to_json() for c in columns]}, ensure_ascii=False))
+    else:
+        print(table_text(columns))
+    return 0
+
+
 def _cmd_serve(settings: Settings) -> int:
     from coach.llm_server import start_local_server
 
@@ -217,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
                 return _cmd_ask(args, settings)
             case "facts":
                 return _cmd_facts(args, settings)
+            case "compare":
+                return _cmd_compare(args, settings)
             case "serve":
                 return _cmd_serve(settings)
             case _:
