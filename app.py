@@ -32,6 +32,13 @@ details.source:last-of-type { padding-bottom: 0.6em; border-bottom: 1px solid va
 button.suggestion { justify-content: flex-start !important; text-align: left !important; }
 button.correction { flex-grow: 0 !important; }
 #chat .progress-text { font-size: 0.95rem !important; }
+table.compare { border-collapse: collapse; width: 100%; font-size: 0.92em; }
+table.compare th, table.compare td { border: 1px solid var(--border-color-primary); padding: 0.45em 0.6em; vertical-align: top; text-align: left; }
+table.compare thead th { background: var(--background-fill-secondary); }
+table.compare details.cell { margin: 0 0 0.3em 0; }
+table.compare details.cell summary { cursor: pointer; }
+table.compare details.cell blockquote { margin: 0.3em 0; padding-left: 0.6em; border-left: 3px solid var(--border-color-accent); white-space: pre-line; }
+table.compare .missing { color: var(--body-text-color-subdued); font-style: italic; }
 """
 # System fonts only: the page must not fetch anything from the internet.
 FONTS = ["ui-sans-serif", "system-ui", "Segoe UI", "Roboto", "Helvetica", "Arial", "sans-serif"]
@@ -52,9 +59,11 @@ def build_app(settings: Settings, coach, feedback):
     import gradio as gr
 
     from coach.chat import Conversation, guide_label
+    from coach.compare import compare, every_subject, table_html
     from coach.feedback import FeedbackError, Vote
 
     labels = {c.source: guide_label(c) for c in coach.retriever.chunks}
+    subjects = {s.name: s for s in every_subject(coach.facts)}
     guide_of = {label: source for source, label in labels.items()}
 
     def show(screen, conversation: Conversation) -> tuple:
@@ -93,6 +102,12 @@ def build_app(settings: Settings, coach, feedback):
         """The last question again, of the guide the user picked."""
         last = conversation.turns[-1].question if conversation.turns else ""
         return last, guide
+
+    def compare_picked(names: list[str]) -> str:
+        picked = [subjects[n] for n in names or [] if n in subjects]
+        if not 2 <= len(picked) <= 3:
+            return "<p class='compare-note'>Pick two or three transitions to compare.</p>"
+        return table_html(compare(picked, coach.facts), coach.retriever.chunks)
 
     def new_conversation() -> tuple:
         on = {"interactive": True}
@@ -139,48 +154,72 @@ def build_app(settings: Settings, coach, feedback):
             "passages each answer comes from. When the guides don't cover something, it says so.",
             elem_id="coach-header",
         )
-        focus = gr.Dropdown(
-            [ALL_GUIDES, *sorted(labels.values())],
-            value=ALL_GUIDES,
-            label="Guides to search",
-            elem_id="focus",
-        )
-        chatbot = gr.Chatbot(
-            label="Conversation",
-            height=560,
-            latex_delimiters=[],
-            placeholder="Ask about timelines, skills, salaries or the roadmap of a move into AI work.",
-            examples=[{"text": q} for q in EXAMPLES],
-            feedback_options=("Like", "Dislike"),
-            buttons=[],  # a copy would carry the escapes that keep text from rendering as HTML
-            elem_id="chat",
-        )
-        with gr.Row(equal_height=True):
-            box = gr.Textbox(
-                placeholder="Ask a question about the guides…",
-                show_label=False,
-                scale=7,
-                max_lines=4,
-                elem_id="question",
-            )
-            send = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="ask")
-            restart = gr.Button(
-                "New conversation", variant="secondary", scale=1, min_width=190, elem_id="restart"
-            )
-        with gr.Column():
-            label = gr.Markdown("**Suggested follow-ups**", visible=False, elem_id="suggestions-label")
-            buttons = [
-                gr.Button(visible=False, size="sm", elem_classes="suggestion", elem_id=f"suggestion-{i}")
-                for i in range(SUGGESTIONS)
-            ]
-        with gr.Row():
-            fix_label = gr.Markdown(
-                "**Meant another move? Ask the same of:**", visible=False, elem_id="corrections-label"
-            )
-            fixes = [
-                gr.Button(visible=False, size="sm", elem_classes="correction", elem_id=f"correction-{i}")
-                for i in range(CORRECTIONS)
-            ]
+        with gr.Tabs():
+            with gr.Tab("Chat", elem_id="chat-tab"):
+                focus = gr.Dropdown(
+                    [ALL_GUIDES, *sorted(labels.values())],
+                    value=ALL_GUIDES,
+                    label="Guides to search",
+                    elem_id="focus",
+                )
+                chatbot = gr.Chatbot(
+                    label="Conversation",
+                    height=560,
+                    latex_delimiters=[],
+                    placeholder="Ask about timelines, skills, salaries or the roadmap of a move into AI work.",
+                    examples=[{"text": q} for q in EXAMPLES],
+                    feedback_options=("Like", "Dislike"),
+                    buttons=[],  # a copy would carry the escapes that keep text from rendering as HTML
+                    elem_id="chat",
+                )
+                with gr.Row(equal_height=True):
+                    box = gr.Textbox(
+                        placeholder="Ask a question about the guides…",
+                        show_label=False,
+                        scale=7,
+                        max_lines=4,
+                        elem_id="question",
+                    )
+                    send = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="ask")
+                    restart = gr.Button(
+                        "New conversation", variant="secondary", scale=1, min_width=190, elem_id="restart"
+                    )
+                with gr.Column():
+                    label = gr.Markdown(
+                        "**Suggested follow-ups**", visible=False, elem_id="suggestions-label"
+                    )
+                    buttons = [
+                        gr.Button(
+                            visible=False, size="sm", elem_classes="suggestion", elem_id=f"suggestion-{i}"
+                        )
+                        for i in range(SUGGESTIONS)
+                    ]
+                with gr.Row():
+                    fix_label = gr.Markdown(
+                        "**Meant another move? Ask the same of:**", visible=False, elem_id="corrections-label"
+                    )
+                    fixes = [
+                        gr.Button(
+                            visible=False, size="sm", elem_classes="correction", elem_id=f"correction-{i}"
+                        )
+                        for i in range(CORRECTIONS)
+                    ]
+            with gr.Tab("Compare", elem_id="compare-tab"):
+                gr.Markdown(
+                    "Two or three moves side by side, in each guide's own words. Click a value to see "
+                    "the passage it comes from, marked."
+                )
+                with gr.Row(equal_height=True):
+                    picks = gr.Dropdown(
+                        list(subjects),
+                        multiselect=True,
+                        max_choices=3,
+                        label="Transitions to compare",
+                        scale=7,
+                        elem_id="compare-picks",
+                    )
+                    go = gr.Button("Compare", variant="primary", scale=1, min_width=120, elem_id="compare-go")
+                table = gr.HTML(elem_id="compare-table")
         conversation = gr.State(Conversation())
         # The answer as data (text, citations, follow-ups) for API clients; not shown on the page.
         result = gr.JSON(visible=False)
@@ -219,6 +258,8 @@ def build_app(settings: Settings, coach, feedback):
         # Starting over stops an answer still being written for the old conversation.
         for trigger in (restart.click, chatbot.clear):
             trigger(new_conversation, None, outputs, cancels=answering, api_visibility="private", queue=False)
+        # Read from the facts in a few milliseconds: never queued behind an answer.
+        go.click(compare_picked, picks, table, queue=False, api_name="compare")
         # Queued (so its thank-you shows) but never waiting behind an answer.
         chatbot.like(vote, conversation, None, api_visibility="private", concurrency_limit=None)
     # The local model answers one request at a time; the rest wait in a visible queue.

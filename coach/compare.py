@@ -11,6 +11,7 @@ cell is "not in the guide".
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -18,6 +19,7 @@ from coach.errors import BadInputError
 from coach.facts import Certification, Fact, Item, PayFigure, Phase, Skill, SourceRole, Transition, Value
 from coach.layout import layout
 from coach.lexical import tokenize
+from coach.records import Chunk
 from coach.terms import GuideTerms, listed_roles
 
 ROWS = (
@@ -220,3 +222,69 @@ def table_text(columns: list[Column]) -> str:
             out.append(f"  {c.subject.name}: {shown}" + (f"  [{c.subject.guide} {spans}]" if cells else ""))
         out.append("")
     return "\n".join(out).rstrip()
+
+
+def every_subject(facts: dict[str, list[Fact]]) -> list[Subject]:
+    """What can be compared: each guide's move or path, and each starting role a path guide lists."""
+    out = []
+    for guide, guide_facts in facts.items():
+        t = _transition(guide_facts)
+        if t is None:
+            continue
+        out.append(Subject(guide, _name(t)))
+        if not t.from_role:
+            out += [
+                Subject(guide, f"{r.name.text} → {t.to_role}", r)
+                for r in guide_facts
+                if isinstance(r, SourceRole)
+            ]
+    return out
+
+
+def _marked(text: str, *values: str) -> str:
+    """The passage, escaped, with each value marked where it first stands."""
+    spans = sorted((at, at + len(v)) for v in values if v and (at := text.find(v)) >= 0)
+    out, done = [], 0
+    for start, end in spans:
+        if start >= done:  # overlapping values: the first is marked
+            out += [html.escape(text[done:start]), f"<mark>{html.escape(text[start:end])}</mark>"]
+            done = end
+    return "".join(out) + html.escape(text[done:])
+
+
+def _cell_html(cell: Cell, chunks: dict[str, Chunk]) -> str:
+    """A cell as the guide's words; a click opens the passage that holds them, the span marked."""
+    summary = html.escape(cell.text())
+    if cell.value is None:  # computed: its inputs, each where the guide states it
+        parts = " + ".join(html.escape(v.text) for v in cell.inputs)
+        body = f"<p>Worked out here: {parts}, as the guide gives each phase.</p>"
+    else:
+        chunk = chunks.get(cell.value.chunk)
+        shown = chunk.text if chunk else cell.value.text
+        # A skill's or phase's name stands in the passage's heading, its figure in the text.
+        heading = chunk.section if chunk else ""
+        where = f"{html.escape(chunk.title)} · {_marked(heading, cell.value.text)}" if chunk else ""
+        in_text = "" if cell.value.text in heading else cell.value.text
+        quoted = _marked(shown, in_text, cell.detail.text if cell.detail else "")
+        span = f"characters {cell.value.start}-{cell.value.end} of {html.escape(cell.source)}"
+        body = f"<small>{where}</small><blockquote>{quoted}</blockquote><small>({span})</small>"
+    return f'<details class="cell"><summary>{summary}</summary>{body}</details>'
+
+
+def table_html(columns: list[Column], chunks: list[Chunk]) -> str:
+    """The comparison as an HTML table for the page."""
+    by_id = {c.id: c for c in chunks}
+    head = "".join(f"<th>{html.escape(c.subject.name)}</th>" for c in columns)
+    rows = []
+    for row in ROWS:
+        cells = "".join(
+            "<td>"
+            + (
+                "".join(_cell_html(cell, by_id) for cell in c.rows[row])
+                or '<span class="missing">not in the guide</span>'
+            )
+            + "</td>"
+            for c in columns
+        )
+        rows.append(f"<tr><th scope='row'>{html.escape(row.capitalize())}</th>{cells}</tr>")
+    return f'<table class="compare"><thead><tr><th></th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'

@@ -201,3 +201,46 @@ def test_a_question_sent_as_the_last_answer_closes_is_answered_not_dropped(brows
         "The longest phase is Phase 3: Advanced Architectures and Specialization, at 10 weeks",
         timeout=30_000,
     )
+
+
+def test_compare_two_moves_and_open_the_passage_behind_a_value(browser, app_with):
+    running = app_with(scripted())
+    page = open_chat(browser, running.url)
+    page.get_by_role("tab", name="Compare").click()
+    page.locator("#compare-go").click()
+    expect(page.locator("#compare-table")).to_contain_text("Pick two or three transitions to compare.")
+    picks = page.locator("#compare-picks input")
+    for name in ("Backend Developer → Deep Learning Engineer", "Deep Learning Engineer → AI Architect"):
+        picks.click()
+        picks.fill(name.split(" → ")[0])
+        page.get_by_role("option", name=name, exact=True).click()
+    page.locator("#compare-go").click()
+    table = page.locator("#compare-table table.compare")
+    expect(table.locator("thead th")).to_have_text(
+        ["", "Backend Developer → Deep Learning Engineer", "Deep Learning Engineer → AI Architect"]
+    )
+
+    def row(label: str):
+        return (
+            table.locator("tbody tr")
+            .filter(has=page.locator("th[scope='row']", has_text=label))
+            .locator("td")
+        )
+
+    expect(row("Salary change").nth(0).locator("summary")).to_have_text(
+        ["+40%", '"40-100%" (elsewhere in the guide)']
+    )
+    expect(row("Salary change").nth(1).locator("summary")).to_have_text(["+20%"])
+    expect(row("Certifications").nth(0)).to_have_text("not in the guide")
+    timeline = row("Timeline").nth(0).locator("details.cell").first
+    expect(timeline.locator("summary")).to_have_text("9-12 months")
+    timeline.locator("summary").click()
+    expect(timeline.locator("mark")).to_have_text("9-12 months")
+    expect(timeline).to_contain_text("characters 187-198 of 003_64d046e4da0a868d.txt")
+    skill = row("Critical skills").nth(0).locator("details.cell").first
+    skill.locator("summary").click()
+    expect(skill.locator("mark")).to_have_text(
+        ["Advanced Mathematics (Linear Algebra, Calculus, Probability)", "8 weeks"]
+    )
+    shot(page, "7-compare")
+    assert running.fake.requests == []  # read from the facts: no model call

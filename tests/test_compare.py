@@ -9,23 +9,16 @@ import pytest
 
 from coach.chunking import load_corpus
 from coach.cli import main
-from coach.compare import ROWS, Subject, compare, resolve
+from coach.compare import ROWS, compare, every_subject, resolve
 from coach.errors import BadInputError
-from coach.facts import SourceRole, corpus_facts
+from coach.facts import corpus_facts
 from coach.terms import GuideTerms
-from tests.conftest import AI_ENGINEER, ARCHITECT_PATH, BACKEND_TO_DL, CORPUS, DL_TO_ARCHITECT, DL_TO_MLE
+from tests.conftest import BACKEND_TO_DL, CORPUS, DL_TO_ARCHITECT
 
 
 @pytest.fixture(scope="module")
 def guides():
     return corpus_facts(CORPUS, 900), GuideTerms.of(load_corpus(CORPUS, 900)[1])
-
-
-def every_subject(facts) -> list[Subject]:
-    """Each guide as a whole, and each starting role the AI engineer guide lists."""
-    whole = [Subject(g, g) for g in facts]
-    roles = [Subject(AI_ENGINEER, r.name.text, r) for r in facts[AI_ENGINEER] if isinstance(r, SourceRole)]
-    return whole + roles
 
 
 def _squash(text: str) -> str:
@@ -97,12 +90,12 @@ def test_which_cells_each_guide_fills_is_pinned(guides):
         "what you might miss",
     )
     assert filled == {
-        DL_TO_ARCHITECT: (3, 1, 1, 1, 2, 0, 1, 4),
-        DL_TO_MLE: (2, 0, 0, 0, 0, 0, 1, 4),
-        ARCHITECT_PATH: (0, 0, 0, 0, 0, 0, 0, 0),
-        BACKEND_TO_DL: (3, 1, 2, 1, 2, 0, 1, 4),
-        AI_ENGINEER: (0, 0, 0, 0, 0, 6, 0, 0),
-        "Software Engineer / Backend Developer": (1, 0, 0, 0, 0, 6, 0, 0),
+        "Deep Learning Engineer → AI Architect": (3, 1, 1, 1, 2, 0, 1, 4),
+        "Deep Learning Engineer → Machine Learning Engineer": (2, 0, 0, 0, 0, 0, 1, 4),
+        "AI/ML Architect path": (0, 0, 0, 0, 0, 0, 0, 0),
+        "Backend Developer → Deep Learning Engineer": (3, 1, 2, 1, 2, 0, 1, 4),
+        "AI Engineer path": (0, 0, 0, 0, 0, 6, 0, 0),
+        "Software Engineer / Backend Developer → AI Engineer": (1, 0, 0, 0, 0, 6, 0, 0),
     }
 
 
