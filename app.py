@@ -12,9 +12,11 @@ Not here: retrieval, prompting or checking (`coach.answer`), or what a screen ho
 import signal
 import socket
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 from coach.errors import CoachError
 from coach.settings import Settings, settings_or_error
@@ -61,9 +63,13 @@ def build_app(settings: Settings, coach, feedback):
     from coach.chat import Conversation, guide_label
     from coach.compare import compare, every_subject, table_html
     from coach.feedback import FeedbackError, Vote
+    from coach.pay import chart as pay_chart
+    from coach.pay import pay_rows
+    from coach.pay import table_html as pay_html
 
     labels = {c.source: guide_label(c) for c in coach.retriever.chunks}
     subjects = {s.name: s for s in every_subject(coach.facts)}
+    rows = pay_rows(coach.facts)
     guide_of = {label: source for source, label in labels.items()}
 
     def show(screen, conversation: Conversation) -> tuple:
@@ -220,6 +226,19 @@ def build_app(settings: Settings, coach, feedback):
                     )
                     go = gr.Button("Compare", variant="primary", scale=1, min_width=120, elem_id="compare-go")
                 table = gr.HTML(elem_id="compare-table")
+            with gr.Tab("Pay", elem_id="pay-tab"):
+                gr.Markdown(
+                    "Every pay figure the guides state, exactly as written: never converted, averaged or "
+                    "extrapolated. Click a figure to see the passage it comes from."
+                )
+                gr.Image(
+                    str(pay_chart(rows, Path(tempfile.mkdtemp(prefix="coach-pay-")) / "pay.png")),
+                    show_label=False,
+                    interactive=False,
+                    buttons=["download"],
+                    elem_id="pay-chart",
+                )
+                gr.HTML(pay_html(rows, coach.retriever.chunks), elem_id="pay-table")
         conversation = gr.State(Conversation())
         # The answer as data (text, citations, follow-ups) for API clients; not shown on the page.
         result = gr.JSON(visible=False)

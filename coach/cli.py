@@ -53,6 +53,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     compare.add_argument("--json", action="store_true", help="print JSON")
 
+    pay = sub.add_parser("pay", help="every pay figure the guides state, as written, with its source")
+    pay.add_argument("--json", action="store_true", help="print JSON")
+    pay.add_argument("--chart", metavar="FILE", help="also draw the stated ranges into this PNG file")
+
     sub.add_parser("serve", help="start the embedded local model server (if not running)")
     sub.add_parser("stop", help="stop the embedded local model server")
     return parser
@@ -215,6 +219,34 @@ def _cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_pay(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from coach.facts import corpus_facts
+    from coach.pay import chart, pay_rows, table_text
+
+    rows = pay_rows(corpus_facts(settings.corpus_dir, settings.chunk_chars))
+    if args.chart:
+        target = Path(args.chart)
+        if target.suffix.lower() != ".png" or target.is_dir():
+            raise BadInputError(
+                f"The chart is a PNG file: give a file name ending in .png, not {args.chart}."
+            )
+        try:
+            chart(rows, target)
+        except OSError as exc:
+            raise BadInputError(
+                f"Can't write the chart to {args.chart}: {exc.strerror}. Give another path."
+            ) from None
+    if args.json:
+        print(json.dumps({"pay": [r.to_json() for r in rows]}, ensure_ascii=False))
+    else:
+        print(table_text(rows))
+        if args.chart:
+            print(f"\nChart written to {args.chart}")
+    return 0
+
+
 def _cmd_serve(settings: Settings) -> int:
     from coach.llm_server import start_local_server
 
@@ -251,6 +283,8 @@ def main(argv: list[str] | None = None) -> int:
                 return _cmd_facts(args, settings)
             case "compare":
                 return _cmd_compare(args, settings)
+            case "pay":
+                return _cmd_pay(args, settings)
             case "serve":
                 return _cmd_serve(settings)
             case _:

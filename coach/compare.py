@@ -252,7 +252,7 @@ def _marked(text: str, *values: str) -> str:
     return "".join(out) + html.escape(text[done:])
 
 
-def _cell_html(cell: Cell, chunks: dict[str, Chunk]) -> str:
+def cell_html(cell: Cell, chunks: dict[str, Chunk]) -> str:
     """A cell as the guide's words; a click opens the passage that holds them, the span marked."""
     summary = html.escape(cell.text())
     if cell.value is None:  # computed: its inputs, each where the guide states it
@@ -280,7 +280,7 @@ def table_html(columns: list[Column], chunks: list[Chunk]) -> str:
         cells = "".join(
             "<td>"
             + (
-                "".join(_cell_html(cell, by_id) for cell in c.rows[row])
+                "".join(cell_html(cell, by_id) for cell in c.rows[row])
                 or '<span class="missing">not in the guide</span>'
             )
             + "</td>"

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from coach.chunking import chunk_guide, guide_files
 from coach.errors import BadInputError
-from coach.guides import NO_QUESTION, read_guide
+from coach.guides import NO_QUESTION, SOURCES, read_guide
 from coach.layout import layout
 from coach.records import Chunk, Guide, Section
 
@@ -37,6 +37,7 @@ STORY = re.compile(r"^(.+?)\s*\((\w+),\s*(\d+)\)$")  # "From Backend Engineer to
 CERTIFICATION = re.compile(r"^(.+?)(?:\s*\(([^)]*)\))?(?:\s+—\s+(.+))?$")  # "Name (~$300) — what it shows"
 PAY_HEADING = re.compile(r"^(.+?)\s+—\s+(.+)$")  # "AI Product Manager — Median $160,000-$250,000/year"
 REFERENCE_NOTE = re.compile(r"\s*\(source: [^)]*\)")
+YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,9 @@ class PayFigure:
     section: str
     label: Value  # "Entry-level AI engineers", "median annual pay", or "increase" in "a 40-100% increase"
     amount: Value
+    # The guide's own source for the figure (its footnote's entry), and the year that entry gives.
+    reference: Value | None = None
+    as_of: Value | None = None
 
 
 @dataclass(frozen=True)
@@ -427,12 +431,31 @@ def _pay_figures(find: _Locator, section: Section) -> list[PayFigure]:
     for m in [*EARN.finditer(text), *MEDIAN_PAY.finditer(text)]:
         label = find.value(section, m.group(1))
         amount = find.value(section, m.group(2), label.end)
-        out.append(PayFigure(find.guide.source, section.heading, label, amount))
+        reference = _reference_of(find, section, m.group(2))
+        year = YEAR.findall(reference.text) if reference else []
+        as_of = reference.part(year[-1]) if reference and year else None
+        out.append(PayFigure(find.guide.source, section.heading, label, amount, reference, as_of))
     for m in PERCENT_CHANGE.finditer(text):
         amount = find.value(section, m.group(1))
         label = find.value(section, m.group(2), amount.end)
         out.append(PayFigure(find.guide.source, section.heading, label, amount))
     return out
+
+
+def _reference_of(find: _Locator, section: Section, amount: str) -> Value | None:
+    """The footnote entry the figure's line cites ("(source: U.S. Bureau of Labor Statistics)"
+    after it), read from the guide's Sources list, with its span."""
+    line = next((ln for ln in section.text.splitlines() if amount in ln), "")
+    # Within the figure's own sentence: its end found with the notes blanked ("U.S." has stops).
+    masked = REFERENCE_NOTE.sub(lambda m: "#" * len(m.group(0)), line)
+    at = line.find(amount)
+    end = re.search(r"[.!?](?:\s|$)", masked[at:])
+    note = re.search(r"\(source: ([^)]*)\)", line[at : at + end.end() if end else len(line)])
+    sources = next((s for s in find.guide.sections if s.path == (SOURCES,)), None)
+    if not note or sources is None:
+        return None
+    entry = next((e for e in _bullets(sources) if e.startswith(note.group(1))), None)
+    return find.value(sources, entry, 0) if entry else None
 
 
 def read_facts(path: Path, chunk_chars: int) -> list[Fact]:

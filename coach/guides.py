@@ -49,6 +49,7 @@ BOLD_ITEM = re.compile(r"\*\*(.+?)\*\*")
 SOURCES_LINE = re.compile(r"^\*?Sources?:\s*(.+?)\*?$")
 REFERENCE = re.compile(r"\s*\[(\d+)\]")
 NO_QUESTION = "(answer; the guide omits its question)"
+SOURCES = "Sources"  # the section made of a guide's footnotes, one entry per reference
 ANSWER_NO_QUESTION = f"{FAQ} > {NO_QUESTION}"
 
 
@@ -89,7 +90,7 @@ def parse_guide(source: str, raw: str) -> Guide:
         else:
             blocks[-1][1].append(line)
     if references:
-        blocks.append((("Sources",), [f"- {ref}" for _, ref in sorted(references.items())]))
+        blocks.append(((SOURCES,), [f"- {ref}" for _, ref in sorted(references.items())]))
 
     sections: list[Section] = []
     for path, body in blocks:

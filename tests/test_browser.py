@@ -244,3 +244,22 @@ def test_compare_two_moves_and_open_the_passage_behind_a_value(browser, app_with
     )
     shot(page, "7-compare")
     assert running.fake.requests == []  # read from the facts: no model call
+
+
+def test_the_pay_tab_shows_every_figure_as_written_with_its_chart(browser, app_with):
+    running = app_with(scripted())
+    page = open_chat(browser, running.url)
+    page.get_by_role("tab", name="Pay").click()
+    table = page.locator("#pay-table table.pay")
+    expect(table.locator("tbody tr")).to_have_count(14)
+    median = table.locator("tbody tr", has=page.locator("td", has_text="median annual pay"))
+    expect(median.locator("td").nth(3)).to_have_text(
+        "U.S. Bureau of Labor Statistics, Occupational Outlook Handbook, Data Scientists, 2024"
+    )
+    expect(median.locator("td").nth(4)).to_have_text("2024")
+    median.locator("summary").click()
+    expect(median.locator("mark")).to_have_text("$108,020")
+    chart = page.locator("#pay-chart img")
+    expect(chart).to_be_visible()
+    assert chart.evaluate("img => img.naturalWidth") > 500  # the PNG loaded, not a broken image
+    shot(page, "8-pay")
