@@ -7,6 +7,7 @@ work yet), never a traceback, with or without --json.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -52,6 +53,17 @@ def _parser() -> argparse.ArgumentParser:
         help='a transition named loosely: "backend to deep learning", "DL engineer to architect"',
     )
     compare.add_argument("--json", action="store_true", help="print JSON")
+
+    plan = sub.add_parser("plan", help="a dated week-by-week plan from a guide's roadmap, in your hours")
+    plan.add_argument("transition", metavar="TRANSITION", help='e.g. "backend to deep learning"')
+    plan.add_argument("--hours", type=float, required=True, help="hours a week you can spend")
+    plan.add_argument("--start", metavar="YYYY-MM-DD", help="the first day (default: today)")
+    plan.add_argument(
+        "--have", action="append", default=[], metavar="SKILL", help="a skill you already have (repeatable)"
+    )
+    plan.add_argument("--json", action="store_true", help="print JSON")
+    plan.add_argument("--markdown", metavar="FILE", help="also write the plan as Markdown")
+    plan.add_argument("--ics", metavar="FILE", help="also write the plan as an iCalendar (.ics) file")
 
     pay = sub.add_parser("pay", help="every pay figure the guides state, as written, with its source")
     pay.add_argument("--json", action="store_true", help="print JSON")
@@ -219,6 +231,49 @@ def _cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_plan(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import date
+
+    from coach.chunking import load_corpus
+    from coach.compare import resolve
+    from coach.facts import corpus_facts
+    from coach.plan import ics, make_plan, markdown
+    from coach.terms import GuideTerms
+
+    try:
+        start = date.fromisoformat(args.start) if args.start else date.today()
+    except ValueError:
+        raise BadInputError(f"The start date {args.start!r} is not a date. Write it as YYYY-MM-DD.") from None
+    facts = corpus_facts(settings.corpus_dir, settings.chunk_chars)
+    terms = GuideTerms.of(load_corpus(settings.corpus_dir, settings.chunk_chars)[1])
+    subject = resolve(validate_turns([args.transition], 200)[0], facts, terms)
+    have = [h.strip() for h in args.have if h.strip()]
+    plan = make_plan(subject, facts[subject.guide], args.hours, start, settings.plan_week_hours, have)
+    for path, text in ((args.markdown, markdown(plan)), (args.ics, ics(plan))):
+        if path:
+            _write_whole(path, text)
+    if args.json:
+        print(json.dumps(plan.to_json(), ensure_ascii=False))
+    else:
+        print(markdown(plan), end="")
+    return 0
+
+
+def _write_whole(path: str, text: str) -> None:
+    """Write a file the user asked for, whole or not at all (a crash leaves no half file)."""
+    from pathlib import Path
+
+    target = Path(path)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        partial.write_text(text, encoding="utf-8", newline="")
+        os.replace(partial, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise BadInputError(f"Can't write {path}: {exc.strerror}. Give another path.") from None
+
+
 def _cmd_pay(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
@@ -285,6 +340,8 @@ def main(argv: list[str] | None = None) -> int:
                 return _cmd_compare(args, settings)
             case "pay":
                 return _cmd_pay(args, settings)
+            case "plan":
+                return _cmd_plan(args, settings)
             case "serve":
                 return _cmd_serve(settings)
             case _:

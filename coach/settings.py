@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="address the chat page listens on")
     port: int = Field(default=7860, ge=1024, le=65535, description="port of the chat page")
     feedback_dir: Path = Field(default=PROJECT_ROOT / "feedback", description="where votes are kept")
+    # The plan (`coach plan`): how many hours of work one week of a guide's roadmap is taken to be.
+    plan_week_hours: float = Field(default=40.0, gt=0, le=80, description="hours in one guide week")
 
 
 def load_settings(**overrides: object) -> Settings:
