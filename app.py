@@ -16,6 +16,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 from coach.errors import CoachError
@@ -66,10 +67,14 @@ def build_app(settings: Settings, coach, feedback):
     from coach.pay import chart as pay_chart
     from coach.pay import pay_rows
     from coach.pay import table_html as pay_html
+    from coach.plan import ics as plan_ics
+    from coach.plan import make_plan, roadmap
+    from coach.plan import markdown as plan_markdown
 
     labels = {c.source: guide_label(c) for c in coach.retriever.chunks}
     subjects = {s.name: s for s in every_subject(coach.facts)}
     rows = pay_rows(coach.facts)
+    plannable = {s.name: s for s in subjects.values() if roadmap(coach.facts[s.guide])}
     guide_of = {label: source for source, label in labels.items()}
 
     def show(screen, conversation: Conversation) -> tuple:
@@ -114,6 +119,27 @@ def build_app(settings: Settings, coach, feedback):
         if not 2 <= len(picked) <= 3:
             return "<p class='compare-note'>Pick two or three transitions to compare.</p>"
         return table_html(compare(picked, coach.facts), coach.retriever.chunks)
+
+    def plan_picked(name: str, hours: float, start: str, have: str) -> tuple:
+        try:
+            when = date.fromisoformat((start or "").strip())
+        except ValueError:
+            return f"The start date {start!r} is not a date. Write it as YYYY-MM-DD.", None
+        skills = [h.strip() for h in (have or "").split(",") if h.strip()]
+        subject = plannable.get(name)
+        if subject is None:
+            return "Pick a transition to plan.", None
+        try:
+            plan = make_plan(
+                subject, coach.facts[subject.guide], float(hours or 0), when, settings.plan_week_hours, skills
+            )
+        except CoachError as exc:
+            return str(exc), None
+        folder = Path(tempfile.mkdtemp(prefix="coach-plan-"))
+        files = [folder / "plan.md", folder / "plan.ics"]
+        files[0].write_text(plan_markdown(plan), encoding="utf-8")
+        files[1].write_text(plan_ics(plan), encoding="utf-8", newline="")
+        return plan_markdown(plan), [str(f) for f in files]
 
     def new_conversation() -> tuple:
         on = {"interactive": True}
@@ -226,6 +252,29 @@ def build_app(settings: Settings, coach, feedback):
                     )
                     go = gr.Button("Compare", variant="primary", scale=1, min_width=120, elem_id="compare-go")
                 table = gr.HTML(elem_id="compare-table")
+            with gr.Tab("Plan", elem_id="plan-tab"):
+                gr.Markdown(
+                    "A dated week-by-week plan from a guide's roadmap, in the hours you can give. Every "
+                    "task is the guide's own, cited; how guide weeks become your weeks is said on the plan."
+                )
+                with gr.Row(equal_height=True):
+                    plan_move = gr.Dropdown(
+                        list(plannable), value=next(iter(plannable), None), label="Transition", scale=4,
+                        elem_id="plan-move",
+                    )  # fmt: skip
+                    plan_hours = gr.Number(
+                        10, label="Hours a week", minimum=1, maximum=80, scale=1, elem_id="plan-hours"
+                    )
+                    plan_start = gr.Textbox(
+                        date.today().isoformat(), label="Start (YYYY-MM-DD)", scale=2, elem_id="plan-start"
+                    )
+                plan_have = gr.Textbox(
+                    label="Skills you already have (comma-separated; tasks that name them are dropped)",
+                    elem_id="plan-have",
+                )
+                plan_go = gr.Button("Make the plan", variant="primary", elem_id="plan-go")
+                plan_files = gr.File(label="Download", file_count="multiple", elem_id="plan-files")
+                plan_text = gr.Markdown(elem_id="plan-text")
             with gr.Tab("Pay", elem_id="pay-tab"):
                 gr.Markdown(
                     "Every pay figure the guides state, exactly as written: never converted, averaged or "
@@ -279,6 +328,10 @@ def build_app(settings: Settings, coach, feedback):
             trigger(new_conversation, None, outputs, cancels=answering, api_visibility="private", queue=False)
         # Read from the facts in a few milliseconds: never queued behind an answer.
         go.click(compare_picked, picks, table, queue=False, api_name="compare")
+        plan_go.click(
+            plan_picked, [plan_move, plan_hours, plan_start, plan_have], [plan_text, plan_files], queue=False,
+            api_name="plan",
+        )  # fmt: skip
         # Queued (so its thank-you shows) but never waiting behind an answer.
         chatbot.like(vote, conversation, None, api_visibility="private", concurrency_limit=None)
     # The local model answers one request at a time; the rest wait in a visible queue.

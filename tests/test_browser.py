@@ -263,3 +263,34 @@ def test_the_pay_tab_shows_every_figure_as_written_with_its_chart(browser, app_w
     expect(chart).to_be_visible()
     assert chart.evaluate("img => img.naturalWidth") > 500  # the PNG loaded, not a broken image
     shot(page, "8-pay")
+
+
+def test_the_plan_tab_makes_a_dated_plan_with_files_to_download(browser, app_with):
+    running = app_with(scripted())
+    page = open_chat(browser, running.url)
+    page.get_by_role("tab", name="Plan").click()
+    move = page.locator("#plan-move input")
+    move.click()
+    move.fill("Deep Learning Engineer → Machine")
+    page.get_by_role("option", name="Deep Learning Engineer → Machine Learning Engineer", exact=True).click()
+    page.locator("#plan-hours input").fill("20")
+    page.locator("#plan-start textarea, #plan-start input").first.fill("2027-01-04")
+    page.locator("#plan-have textarea, #plan-have input").first.fill("SQL")
+    page.locator("#plan-go").click()
+    text = page.locator("#plan-text")
+    expect(text).to_contain_text("Plan: Deep Learning Engineer → Machine Learning Engineer", timeout=15_000)
+    expect(text).to_contain_text("A guide week is taken as 40 hours of work")
+    expect(text).to_contain_text("Week 1 · 04 Jan – 10 Jan 2027 · Phase 1: Foundation Building")
+    expect(text).to_contain_text(
+        "Learn SQL fundamentals through LeetCode or HackerRank practice (SQL)"
+    )  # dropped
+    expect(page.locator("#plan-files a[download]")).to_have_count(2)
+    links = page.locator("#plan-files a[download]").evaluate_all("links => links.map(a => a.href)")
+    assert [link.rsplit("/", 1)[-1] for link in links] == ["plan.md", "plan.ics"]
+    shot(page, "9-plan")
+    page.locator("#plan-start textarea, #plan-start input").first.fill("next week")
+    page.locator("#plan-go").click()
+    expect(text).to_have_text(
+        "The start date 'next week' is not a date. Write it as YYYY-MM-DD.", timeout=15_000
+    )
+    assert running.fake.requests == []
