@@ -210,16 +210,22 @@ def _cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
+def _guides(settings: Settings):
+    """The guides' facts and the names they use, read from the corpus (no index or model needed)."""
     from coach.chunking import load_corpus
-    from coach.compare import compare, resolve, table_text
     from coach.facts import corpus_facts
     from coach.terms import GuideTerms
 
+    facts = corpus_facts(settings.corpus_dir, settings.chunk_chars)
+    return facts, GuideTerms.of(load_corpus(settings.corpus_dir, settings.chunk_chars)[1])
+
+
+def _cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
+    from coach.compare import compare, resolve, table_text
+
     if not 2 <= len(args.transitions) <= 3:
         raise BadInputError(f"Name two or three transitions to compare, not {len(args.transitions)}.")
-    facts = corpus_facts(settings.corpus_dir, settings.chunk_chars)
-    terms = GuideTerms.of(load_corpus(settings.corpus_dir, settings.chunk_chars)[1])
+    facts, terms = _guides(settings)
     subjects = [resolve(name, facts, terms) for name in validate_turns(args.transitions, 200)]
     if len({s.name for s in subjects}) < len(subjects):
         raise BadInputError("Two of the names mean the same transition. Name different ones.")
@@ -234,18 +240,14 @@ def _cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_plan(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import date
 
-    from coach.chunking import load_corpus
     from coach.compare import resolve
-    from coach.facts import corpus_facts
     from coach.plan import ics, make_plan, markdown
-    from coach.terms import GuideTerms
 
     try:
         start = date.fromisoformat(args.start) if args.start else date.today()
     except ValueError:
         raise BadInputError(f"The start date {args.start!r} is not a date. Write it as YYYY-MM-DD.") from None
-    facts = corpus_facts(settings.corpus_dir, settings.chunk_chars)
-    terms = GuideTerms.of(load_corpus(settings.corpus_dir, settings.chunk_chars)[1])
+    facts, terms = _guides(settings)
     subject = resolve(validate_turns([args.transition], 200)[0], facts, terms)
     have = [h.strip() for h in args.have if h.strip()]
     plan = make_plan(subject, facts[subject.guide], args.hours, start, settings.plan_week_hours, have)
@@ -302,7 +304,7 @@ def _cmd_pay(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _cmd_serve(settings: Settings) -> int:
+def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from coach.llm_server import start_local_server
 
     if settings.llm_base_url:
@@ -312,7 +314,7 @@ def _cmd_serve(settings: Settings) -> int:
     return 0
 
 
-def _cmd_stop(settings: Settings) -> int:
+def _cmd_stop(args: argparse.Namespace, settings: Settings) -> int:
     from coach.llm_server import stop_local_server
 
     print(
@@ -321,31 +323,26 @@ def _cmd_stop(settings: Settings) -> int:
     return 0
 
 
+COMMANDS = {
+    "index": _cmd_index,
+    "retrieve": _cmd_retrieve,
+    "ask": _cmd_ask,
+    "facts": _cmd_facts,
+    "compare": _cmd_compare,
+    "plan": _cmd_plan,
+    "pay": _cmd_pay,
+    "serve": _cmd_serve,
+    "stop": _cmd_stop,
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = settings_or_error("coach")
     if settings is None:
         return 2
     try:
-        match args.command:
-            case "index":
-                return _cmd_index(args, settings)
-            case "retrieve":
-                return _cmd_retrieve(args, settings)
-            case "ask":
-                return _cmd_ask(args, settings)
-            case "facts":
-                return _cmd_facts(args, settings)
-            case "compare":
-                return _cmd_compare(args, settings)
-            case "pay":
-                return _cmd_pay(args, settings)
-            case "plan":
-                return _cmd_plan(args, settings)
-            case "serve":
-                return _cmd_serve(settings)
-            case _:
-                return _cmd_stop(settings)
+        return COMMANDS[args.command](args, settings)
     except CoachError as exc:
         print(f"coach: {exc}", file=sys.stderr)
         return exc.exit_code

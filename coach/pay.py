@@ -123,7 +123,9 @@ def chart(rows: list[PayRow], path: Path) -> Path:
         ax.text(at, y, r.figure.text, va="center", fontsize=8, parse_math=False)  # "$" as written
     ax.set_yticks(range(len(placed)), [f"{r.who} ({r.move})" for r, _ in reversed(placed)], fontsize=8)
     ax.xaxis.set_major_formatter(lambda x, _: f"${x / 1000:.0f}k")
-    ax.set_xlim(0, max(d[1] for _, d in placed) * 1.6)
+    ax.set_xlim(0, max((d[1] for _, d in placed), default=100_000) * 1.6)
+    if not placed:
+        ax.text(0.5, 0.5, "The guides state no pay in dollars.", ha="center", transform=ax.transAxes)
     ax.set_title("Pay as the guides state it (ranges as written; nothing converted or averaged)", fontsize=10)
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()

@@ -73,3 +73,10 @@ def test_cli_chart_path_faults_are_one_line_and_exit_2(tmp_path, capsys):
     assert main(["pay", "--chart", str(blocked / "pay.png")]) == 2
     err = capsys.readouterr().err
     assert re.match(r"coach: Can't write the chart to .*pay\.png: .+\. Give another path\.\n$", err)
+
+
+def test_a_corpus_without_pay_figures_still_gets_its_chart_and_an_empty_table(tmp_path):
+    from coach.pay import chart, table_text
+
+    assert pay_rows({}) == [] and table_text([]) == ""
+    assert chart([], tmp_path / "pay.png").read_bytes()[:4] == b"\x89PNG"
