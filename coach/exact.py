@@ -160,6 +160,8 @@ def _about_moves(
     wanted = [a for a, pattern in ATTRIBUTES.items() if re.search(rf"\b(?:{pattern})\b", plain)]
     if asked.opener and not wanted and state and not state.entities and state.attribute in ATTRIBUTES:
         wanted = [state.attribute]  # "and for the ML engineer move?": the same, of another move
+    if not wanted and asked.compare:  # "compare the AI architect and ML engineer paths": all of it
+        return _side_by_side(question, facts, terms)
     if len(wanted) != 1:
         return _list(question, facts, terms, text) if not wanted and not asked.extreme else None
     attribute = wanted[0]
@@ -207,6 +209,43 @@ def _about_moves(
         else ""
     )
     return Exact(attribute, tuple(answered), tuple(lines), missing, Frame(tuple(answered), (), attribute))
+
+
+def _side_by_side(question: str, facts: dict[str, list[Fact]], terms: GuideTerms) -> Exact | None:
+    """Two or three moves compared as a whole: each row of `coach compare` the guides state, one
+    sentence per move and row, every value cited where it stands (computed totals are left to
+    the Compare tab, which shows what they add). The moves are named by their roles: start and
+    end ("backend to deep learning"), or an end role only one guide leads to ("the ML engineer path")."""
+    from coach.compare import ROWS, Subject, compare
+
+    guides = two_moves(question, terms)
+    if len(guides) < 2:
+        ends = [role for role, _ in sorted(terms.roles_in(question), key=lambda r: r[1][0])]
+        leading = [[g for g, (_, end, _) in sorted(terms.guide_roles.items()) if end == r] for r in ends]
+        guides = list(dict.fromkeys(g[0] for g in leading if len(g) == 1))
+    if not 2 <= len(guides) <= 3 or any(not facts.get(g) for g in guides):
+        return None
+    columns = compare([Subject(g, _label(facts[g])) for g in guides], facts)
+    lines = []
+    silent: dict[str, list[str]] = {}
+    for row in ROWS:
+        for column in columns:
+            cells = [c for c in column.rows[row] if c.value is not None]
+            if not cells:
+                silent.setdefault(column.subject.name, []).append(row)
+                continue
+            # One sentence per passage, so each sentence's figures all stand in what it cites.
+            for chunk in dict.fromkeys(c.value.chunk for c in cells if c.value):
+                held = [c for c in cells if c.value and c.value.chunk == chunk]
+                said = "; ".join(c.text() for c in held)
+                values = tuple(v for c in held for v in (c.value, c.detail) if v is not None)
+                cited = tuple(dict.fromkeys(v.chunk for v in values))
+                lines.append(Line(f"{column.subject.name}, {row}: {said}.", cited, values))
+    missing = " ".join(
+        f"The {name} guide states no {', '.join(rows[:-1]) + ' or ' if len(rows) > 1 else ''}{rows[-1]}."
+        for name, rows in silent.items()
+    )
+    return Exact("compare", tuple(guides), tuple(lines), missing, Frame(tuple(guides))) if lines else None
 
 
 def _about_things(

@@ -283,3 +283,21 @@ def test_app_with_an_invalid_setting_exits_with_a_one_line_error(tmp_path):
     _, err = app.communicate(timeout=60)
     assert app.returncode == 2
     assert err.startswith("app: invalid COACH_* setting: port") and len(err.strip().splitlines()) == 1
+
+
+def test_two_moves_compared_in_the_chat_row_by_row_from_the_facts(app_with):
+    running = app_with(scripted())
+    client = Client(running.url, verbose=False)
+    messages, result = ask(client, "Compare the AI architect and ML engineer paths")
+    answer = text(messages[-1])
+    assert result["answered_by"] == "facts" and running.fake.requests == []
+    assert 'Deep Learning Engineer → AI Architect, timeline: 6-9 months; "9-Month" (title) [' in answer
+    assert "Deep Learning Engineer → AI Architect, salary change: +20% [" in answer
+    assert result["not_covered"].startswith(
+        "The Deep Learning Engineer → Machine Learning Engineer guide states no difficulty, salary change"
+    )
+    assert "The Deep Learning Engineer → AI Architect guide states no certifications." in answer
+    assert {c["source"] for c in result["citations"]} == {
+        "000_9e3a73c7d27677eb.txt",
+        "001_4c8e3eb882205519.txt",
+    }

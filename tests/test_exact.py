@@ -12,7 +12,7 @@ from coach.facts import Phase, Skill, Transition, corpus_facts
 from coach.terms import GuideTerms
 from evals.faithfulness import load_cases
 from evals.judge import trace
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, DL_TO_ARCHITECT, DL_TO_MLE
 
 
 @pytest.fixture(scope="module")
@@ -305,8 +305,15 @@ def test_a_follow_up_fills_what_it_lacks_from_the_turn_before(chain):
 
 
 def _questions(facts) -> list[str]:
-    """Questions about every guide's move and every phase and skill it states, in plain words."""
-    out = []
+    """Questions about every guide's move and every phase and skill it states, in plain words,
+    and every two moves compared."""
+    moves = [
+        f"the {t.from_role} to {t.to_role} move"
+        for fs in facts.values()
+        for t in fs
+        if isinstance(t, Transition) and t.from_role
+    ]
+    out = [f"Compare {a} with {b}." for i, a in enumerate(moves) for b in moves[i + 1 :]]
     for guide_facts in facts.values():
         t = next(f for f in guide_facts if isinstance(f, Transition))
         move = f"the {t.from_role} to {t.to_role}" if t.from_role else f"the {t.to_role} path"
@@ -350,7 +357,7 @@ def test_every_sentence_of_an_exact_answer_traces_to_the_spans_of_the_values_it_
             verdicts = trace(line.text, line.values, line.computed, cited, by_id, CORPUS)
             assert verdicts and all(verdicts), (question, line)
             lines += 1
-    assert (answered, lines) == (161, 432)
+    assert (answered, lines) == (164, 472)
 
 
 def test_the_trace_fails_a_sentence_whose_values_are_not_where_it_says(guides):
@@ -375,3 +382,22 @@ def test_the_trace_fails_a_sentence_whose_values_are_not_where_it_says(guides):
     }
     for why, (text, values, chunks_cited) in wrong.items():
         assert not any(trace(text, values, False, chunks_cited, by_id, CORPUS)), why
+
+
+def test_two_moves_compared_as_a_whole_row_by_row_with_what_a_guide_doesnt_state(guides):
+    facts, terms, chunks = guides
+    exact = read_exact("Compare the AI architect and ML engineer paths", facts, terms, chunks)
+    assert [line.text for line in exact.lines][:4] == [
+        'Deep Learning Engineer → AI Architect, timeline: 6-9 months; "9-Month" (title).',
+        'Deep Learning Engineer → Machine Learning Engineer, timeline: "4-Month" (title).',
+        "Deep Learning Engineer → AI Architect, difficulty: Moderate.",
+        "Deep Learning Engineer → AI Architect, salary change: +20%.",
+    ]
+    assert exact.missing == (
+        "The Deep Learning Engineer → Machine Learning Engineer guide states no difficulty, salary change, "
+        "demand, critical skills or certifications. The Deep Learning Engineer → AI Architect guide states "
+        "no certifications."
+    )
+    assert exact.frame.guides == (DL_TO_ARCHITECT, DL_TO_MLE) and len(exact.lines) == 11
+    # Asked of one move, or of an attribute, it is not a side-by-side comparison.
+    assert read_exact("Compare the salary change of the two architect moves", facts, terms, chunks) is None
