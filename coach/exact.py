@@ -60,6 +60,8 @@ ATTRIBUTES = {
     # need to become ...", "what do I lack").
     "gap": r"gaps?|lacks?|lacking|needs? to (?:become|be|move|switch|transition|get)",
 }
+# Every pay figure asked for at once ("show me the pay ranges"), with no role to narrow it to.
+PAY_LIST = re.compile(r"\b(?:pay|salary|salaries|compensation)\s+(?:ranges?|figures?|bands?|table)\b")
 # A second request in the same question ("... and which skills?"): the reader is not sure.
 MORE = re.compile(r"\b(?:and|also|plus|as well as)\s+(?:what|which|how|who|where|why|when|its|the|their)\b")
 # How a figure is said to be larger or smaller, by attribute and direction.
@@ -136,6 +138,8 @@ def read_exact(
             state.entities if state and state.guides == (only,) else (),
             state.attribute if state else "",
         )
+    if PAY_LIST.search(plain) and not terms.roles_in(question) and not only:
+        return _pay_table(facts)
     found = _about_things(question, facts, terms, text or question, asked, state, overview, only)
     if found is not None:
         return found or None
@@ -246,6 +250,22 @@ def _side_by_side(question: str, facts: dict[str, list[Fact]], terms: GuideTerms
         for name, rows in silent.items()
     )
     return Exact("compare", tuple(guides), tuple(lines), missing, Frame(tuple(guides))) if lines else None
+
+
+def _pay_table(facts: dict[str, list[Fact]]) -> Exact | None:
+    """Every pay figure the guides state, as written, one cited sentence each (`coach pay`'s rows),
+    and the source a guide cites for a figure, where it cites one."""
+    from coach.pay import pay_rows
+
+    lines = []
+    for r in pay_rows(facts):
+        stated = (r.figure, r.label) if r.label else (r.figure,)
+        lines.append(Line(f"{r.move}, {r.who}: {r.figure.text}.", (r.figure.chunk,), stated))
+        if r.reference:
+            said = f"For it, the guide cites {r.reference.text}."
+            lines.append(Line(said, (r.reference.chunk,), (r.reference,)))
+    guides = tuple(dict.fromkeys(r.guide for r in pay_rows(facts)))
+    return Exact("pay", guides, tuple(lines), frame=Frame(guides)) if lines else None
 
 
 def _about_things(

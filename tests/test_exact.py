@@ -314,6 +314,7 @@ def _questions(facts) -> list[str]:
         if isinstance(t, Transition) and t.from_role
     ]
     out = [f"Compare {a} with {b}." for i, a in enumerate(moves) for b in moves[i + 1 :]]
+    out.append("Show me the pay ranges.")
     for guide_facts in facts.values():
         t = next(f for f in guide_facts if isinstance(f, Transition))
         move = f"the {t.from_role} to {t.to_role}" if t.from_role else f"the {t.to_role} path"
@@ -357,7 +358,7 @@ def test_every_sentence_of_an_exact_answer_traces_to_the_spans_of_the_values_it_
             verdicts = trace(line.text, line.values, line.computed, cited, by_id, CORPUS)
             assert verdicts and all(verdicts), (question, line)
             lines += 1
-    assert (answered, lines) == (164, 472)
+    assert (answered, lines) == (165, 488)
 
 
 def test_the_trace_fails_a_sentence_whose_values_are_not_where_it_says(guides):
@@ -401,3 +402,18 @@ def test_two_moves_compared_as_a_whole_row_by_row_with_what_a_guide_doesnt_state
     assert exact.frame.guides == (DL_TO_ARCHITECT, DL_TO_MLE) and len(exact.lines) == 11
     # Asked of one move, or of an attribute, it is not a side-by-side comparison.
     assert read_exact("Compare the salary change of the two architect moves", facts, terms, chunks) is None
+
+
+def test_every_pay_figure_at_once_when_asked_for_with_no_role(read):
+    lines = read("Show me the pay ranges")
+    assert len(lines) == 16 and lines[:3] == [
+        "Deep Learning Engineer → AI Architect, salary change of the move: +20%.",
+        "Backend Developer → Deep Learning Engineer, salary change of the move: +40%.",
+        "Backend Developer → Deep Learning Engineer, Backend Developers: $85k-$140k.",
+    ]
+    assert lines[5:7] == [
+        "AI Engineer path, median annual pay: $108,020.",
+        "For it, the guide cites U.S. Bureau of Labor Statistics, Occupational Outlook Handbook, Data Scientists, 2024.",
+    ]
+    # A role named narrows the question to that role's pay: not the whole table.
+    assert read("What are the salary ranges for AI engineers?") != lines
