@@ -415,13 +415,16 @@ class Coach:
             reading.text,
             state,
             guide,
+            self.settings.plan_week_hours,
         )
         if exact is None or any(c not in by_id for line in exact.lines for c in line.chunks):
             return None
         order = list(dict.fromkeys(c for line in exact.lines for c in line.chunks))
         passages = [Passage(by_id[c], 1.0, {}, 1.0) for c in order]
         content = [
-            CheckedSentence(line.text, [order.index(c) for c in line.chunks], "", line.values, line.computed)
+            CheckedSentence(
+                line.text, [order.index(c) for c in line.chunks], "", line.values, line.computed, line.figures
+            )
             for line in exact.lines
         ]
         text, citations = compose(content, passages)

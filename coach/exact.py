@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import date
 
 from coach.facts import (
     Certification,
@@ -60,6 +61,10 @@ ATTRIBUTES = {
     # need to become ...", "what do I lack").
     "gap": r"gaps?|lacks?|lacking|needs? to (?:become|be|move|switch|transition|get)",
 }
+# A plan asked for in the asker's hours ("a plan at 10 hours a week"), and a week of it.
+PLAN_ASK = re.compile(r"\b(?:plan|schedule)\b")
+HOURS = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h)\b")
+WEEK_N = re.compile(r"\bweek\s+(\d+)\b")
 # Every pay figure asked for at once ("show me the pay ranges"), with no role to narrow it to.
 PAY_LIST = re.compile(r"\b(?:pay|salary|salaries|compensation)\s+(?:ranges?|figures?|bands?|table)\b")
 # A second request in the same question ("... and which skills?"): the reader is not sure.
@@ -97,6 +102,7 @@ class Line:
     chunks: tuple[str, ...]
     values: tuple[Value, ...]
     computed: bool = False
+    figures: tuple[str, ...] = ()  # what it states that was worked out from them, or asked (hours)
 
 
 @dataclass(frozen=True)
@@ -119,6 +125,7 @@ def read_exact(
     text: str = "",
     state: Frame | None = None,
     only: str | None = None,
+    week_hours: float = 40.0,
 ) -> Exact | None:
     """The exact answer to a question about a stated fact, or None when the reader isn't sure.
 
@@ -133,13 +140,19 @@ def read_exact(
     overview = {c.source: c.id for c in chunks if c.kind == "overview" and c.section.endswith("Roadmap")}
     if only:
         facts = {only: facts.get(only, [])}
+        same = state is not None and state.guides == (only,)
         state = Frame(
             (only,),
-            state.entities if state and state.guides == (only,) else (),
+            state.entities if state and same else (),
             state.attribute if state else "",
+            plan_hours=state.plan_hours if state and same else None,
+            plan_start=state.plan_start if state and same else None,
         )
     if PAY_LIST.search(plain) and not terms.roles_in(question) and not only:
         return _pay_table(facts)
+    planned = _plan(plain, facts, terms, text or question, state, only, week_hours, overview)
+    if planned is not None:
+        return planned or None  # False: a plan asked for that the reader can't make here
     found = _about_things(question, facts, terms, text or question, asked, state, overview, only)
     if found is not None:
         return found or None
@@ -250,6 +263,79 @@ def _side_by_side(question: str, facts: dict[str, list[Fact]], terms: GuideTerms
         for name, rows in silent.items()
     )
     return Exact("compare", tuple(guides), tuple(lines), missing, Frame(tuple(guides))) if lines else None
+
+
+def _plan(
+    plain: str,
+    facts: dict[str, list[Fact]],
+    terms: GuideTerms,
+    text: str,
+    state: Frame | None,
+    only: str | None,
+    week_hours: float,
+    overview: dict[str, str],
+) -> Exact | None | bool:
+    """A plan asked for with the hours a week ("make me a plan at 10 hours a week for the backend
+    move"): its length and each phase's weeks in the asker's calendar; or, after one, a week of it
+    ("what's in week 5?"). Computed from the roadmap as `coach plan` computes it, starting today.
+    None: no plan is asked for; False: one is, for a guide without a roadmap or in hours outside
+    1-80, and the reader leaves it to the model path."""
+    from coach.compare import Subject
+    from coach.plan import make_plan, roadmap
+
+    week = WEEK_N.search(plain)
+    if week and state and state.plan_hours and state.plan_start and len(state.guides) == 1:
+        guide, hours, start = state.guides[0], state.plan_hours, state.plan_start
+    elif PLAN_ASK.search(plain) and (hours_m := HOURS.search(plain)):
+        meant = [only] if only else settled_guides(text, terms, loose=True)
+        guides = [g for g in meant if roadmap(facts.get(g, []))]  # only a guide with a roadmap plans
+        if len(guides) != 1:
+            return False
+        guide, hours, start, week = guides[0], float(hours_m.group(1)), date.today(), None
+    else:
+        return None
+    if not 1 <= hours <= 80:
+        return False
+    plan = make_plan(Subject(guide, _label(facts[guide])), facts[guide], hours, start, week_hours)
+    frame = Frame((guide,), plan_hours=hours, plan_start=start)
+    if week:
+        n = int(week.group(1))
+        if not 1 <= n <= len(plan.weeks):
+            durations = tuple(p.phase.duration for p in plan.phases if p.phase.duration)
+            said = f"Your plan has {len(plan.weeks)} weeks, so it has no week {n}."
+            cited = (overview.get(guide) or plan.phases[0].phase.title.chunk,)
+            return Exact(
+                "plan",
+                (guide,),
+                (Line(said, cited, durations, True, (str(len(plan.weeks)), str(n))),),
+                frame=frame,
+            )
+        w = plan.weeks[n - 1]
+        dates = (f"{w.start:%d %B %Y}", f"{w.end:%d %B %Y}")
+        head = f"Week {n} of your plan, {dates[0]} to {dates[1]}, is in phase {w.phase.number}: {w.phase.title.text}."
+        lines = [Line(head, (w.phase.title.chunk,), (w.phase.title,), True, (str(n), *dates))]
+        go_on = "Continue: " if w.continued else ""
+        lines += [Line(f"{go_on}{t.text.rstrip('.')}.", (t.chunk,), (t,)) for t in w.tasks]
+        lines += [Line(f"Resource: {r.text.rstrip('.')}.", (r.chunk,), (r,)) for r in w.resources]
+        return Exact("plan", (guide,), tuple(lines), frame=frame)
+    durations = tuple(p.phase.duration for p in plan.phases if p.phase.duration)
+    listing = overview.get(guide, "")  # the roadmap's overview lists each phase with its weeks
+    start_s, end_s = f"{plan.start:%d %B %Y}", f"{plan.weeks[-1].end:%d %B %Y}"
+    head = (
+        f"At {hours:g} hours a week, taking a guide week as {week_hours:g} hours of work, the roadmap's "
+        f"{len(plan.phases)} phases take {len(plan.weeks)} weeks, from {start_s} to {end_s}."
+    )
+    said = (f"{hours:g}", f"{week_hours:g}", str(len(plan.phases)), str(len(plan.weeks)), start_s, end_s)
+    lines = [Line(head, (listing or plan.phases[0].phase.title.chunk,), durations, True, said)]
+    first = 1
+    for p in plan.phases:
+        last = first + p.calendar_weeks - 1
+        text_ = f"Phase {p.phase.number}: {p.phase.title.text}, {p.phase.duration.text} in the guide, is your weeks {first} to {last}."  # type: ignore[union-attr]
+        stated = (p.phase.title, p.phase.duration)
+        cited = (listing or p.phase.title.chunk,)
+        lines.append(Line(text_, cited, stated, True, (str(first), str(last))))  # type: ignore[arg-type]
+        first = last + 1
+    return Exact("plan", (guide,), tuple(lines), frame=frame)
 
 
 def _pay_table(facts: dict[str, list[Fact]]) -> Exact | None:

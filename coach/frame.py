@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from coach.facts import Certification, DestinationRole, Fact, Phase, Skill, SourceRole, Story, Transition
 from coach.layout import layout
@@ -99,6 +100,9 @@ class Frame:
     entities: tuple[Fact, ...] = ()  # the things inside the guides it was about (none: the move)
     attribute: str = ""  # what was asked of them ("" : the things themselves)
     operation: str = "value"  # value | list | max | min | compare
+    # A plan the turn made: the hours a week and the first day it was made for ("what's in week 5?").
+    plan_hours: float | None = None
+    plan_start: date | None = None
 
     def about(self, labels: dict[str, str]) -> str:
         """ "Backend Developer → Deep Learning Engineer · Deep Learning Frameworks (PyTorch) · weeks"."""

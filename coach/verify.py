@@ -62,6 +62,7 @@ class CheckedSentence:
     # states something computed from them (a verdict, a count) instead of restating them.
     values: tuple[Value, ...] = ()
     computed: bool = False
+    figures: tuple[str, ...] = ()  # what it states that was worked out (a total, a date) or asked (hours)
 
     @property
     def supported(self) -> bool:

@@ -200,7 +200,9 @@ def judge_case(coach: Coach, result: Result, answer: Answer) -> None:
         for claim, sentence in zip(result.claims, answer.sentences, strict=True):
             cited = [answer.passages[n - 1].chunk for n in claim.cited]
             corpus = coach.settings.corpus_dir
-            claim.judged = trace(sentence.text, sentence.values, sentence.computed, cited, chunks, corpus)
+            claim.judged = trace(
+                sentence.text, sentence.values, sentence.computed, cited, chunks, corpus, sentence.figures
+            )
             claim.judged_by = "spans"
         return
     pairs = [(claim, n) for claim in result.claims for n in claim.cited]

@@ -131,15 +131,19 @@ def trace(
     cited: list[Chunk],
     chunks: Mapping[str, Chunk],
     corpus: Path,
+    figures: tuple[str, ...] = (),
 ) -> list[bool]:
     """The deterministic judge of a sentence composed from the guides' facts: one verdict per
     chunk it cites. Each value it rests on must be what its guide file holds at the value's span,
     stand in a chunk the sentence cites, and (unless the sentence states something computed from
     the values: a verdict, a count) be stated in the sentence. A citation supports the sentence when
     all of that holds, the chunk holds at least one of the values, and every number of the sentence
-    stands in it. A sentence that rests on no value is supported by none."""
+    stands in it or among the `figures` it declares (what a computed sentence worked out, such as
+    a plan's total weeks and dates, or took from the question, such as the hours a week). A
+    sentence that rests on no value is supported by none."""
     held = [_squash(c.document) for c in cited]
     said = _squash(text)
+    declared = numbers_in(" ".join(figures))
 
     def traced(v: Value) -> bool:
         chunk = chunks.get(v.chunk)
@@ -155,6 +159,6 @@ def trace(
     if not values or not all(traced(v) for v in values):
         return [False] * len(cited)
     return [
-        any(_squash(v.text) in h for v in values) and numbers_in(text) <= numbers_in(c.document)
+        any(_squash(v.text) in h for v in values) and numbers_in(text) <= numbers_in(c.document) | declared
         for c, h in zip(cited, held, strict=True)
     ]

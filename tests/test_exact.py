@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date, timedelta
 
 import pytest
 
@@ -315,6 +316,7 @@ def _questions(facts) -> list[str]:
     ]
     out = [f"Compare {a} with {b}." for i, a in enumerate(moves) for b in moves[i + 1 :]]
     out.append("Show me the pay ranges.")
+    out += [f"Make me a plan at 10 hours a week for {move}." for move in moves]
     for guide_facts in facts.values():
         t = next(f for f in guide_facts if isinstance(f, Transition))
         move = f"the {t.from_role} to {t.to_role}" if t.from_role else f"the {t.to_role} path"
@@ -355,10 +357,10 @@ def test_every_sentence_of_an_exact_answer_traces_to_the_spans_of_the_values_it_
         answered += 1
         for line in exact.lines:
             cited = [by_id[c] for c in line.chunks]
-            verdicts = trace(line.text, line.values, line.computed, cited, by_id, CORPUS)
+            verdicts = trace(line.text, line.values, line.computed, cited, by_id, CORPUS, line.figures)
             assert verdicts and all(verdicts), (question, line)
             lines += 1
-    assert (answered, lines) == (165, 488)
+    assert (answered, lines) == (168, 506)
 
 
 def test_the_trace_fails_a_sentence_whose_values_are_not_where_it_says(guides):
@@ -417,3 +419,44 @@ def test_every_pay_figure_at_once_when_asked_for_with_no_role(read):
     ]
     # A role named narrows the question to that role's pay: not the whole table.
     assert read("What are the salary ranges for AI engineers?") != lines
+
+
+def test_a_plan_in_the_asked_hours_then_a_week_of_it_every_line_traced(guides):
+    facts, terms, chunks = guides
+    by_id = {c.id: c for c in chunks}
+    today = date.today()
+    state, answers = None, []
+    for turn in (
+        "Make me a plan at 20 hours a week for the DL to MLE move",
+        "What's in week 7?",
+        "And week 99?",
+    ):
+        exact = read_exact(turn, facts, terms, chunks, turn, state)
+        for line in exact.lines:
+            cited = [by_id[c] for c in line.chunks]
+            assert all(trace(line.text, line.values, line.computed, cited, by_id, CORPUS, line.figures)), line
+        answers.append([line.text for line in exact.lines])
+        state = exact.frame
+    plan, week, past = answers
+    end = today + timedelta(weeks=40, days=-1)
+    assert plan[0] == (
+        "At 20 hours a week, taking a guide week as 40 hours of work, the roadmap's 5 phases take 40 weeks, "
+        f"from {today:%d %B %Y} to {end:%d %B %Y}."
+    )
+    assert plan[1:3] == [
+        "Phase 1: Foundation Building, 4 weeks in the guide, is your weeks 1 to 8.",
+        "Phase 2: Cloud & Production Skills, 6 weeks in the guide, is your weeks 9 to 20.",
+    ]
+    seventh = today + timedelta(weeks=6)
+    assert week == [
+        f"Week 7 of your plan, {seventh:%d %B %Y} to {seventh + timedelta(days=6):%d %B %Y}, is in phase 1: "
+        "Foundation Building.",
+        "Set up a cloud account (AWS or GCP) and complete basic tutorials.",
+    ]
+    assert past == ["Your plan has 40 weeks, so it has no week 99."]
+    assert state.plan_hours == 20 and state.plan_start == today and state.guides == (DL_TO_MLE,)
+    # Hours a week outside 1-80, or a guide without a roadmap: not planned here.
+    assert read_exact("Plan at 100 hours a week for the DL to MLE move", facts, terms, chunks) is None
+    assert (
+        read_exact("Make me a plan at 10 hours a week for the AI engineer path", facts, terms, chunks) is None
+    )
