@@ -77,6 +77,13 @@ def build_app(settings: Settings, coach, feedback):
     plannable = {s.name: s for s in subjects.values() if roadmap(coach.facts[s.guide])}
     guide_of = {label: source for source, label in labels.items()}
 
+    def hidden_buttons(count: int, kind: str) -> list:
+        """Buttons filled in and shown per answer (follow-ups, corrections): `kind-0`, `kind-1` ..."""
+        return [
+            gr.Button(visible=False, size="sm", elem_classes=kind, elem_id=f"{kind}-{i}")
+            for i in range(count)
+        ]
+
     def show(screen, conversation: Conversation) -> tuple:
         shown = [] if screen.busy else screen.suggestions[:SUGGESTIONS]
         buttons = [gr.update(value=q, visible=True) for q in shown]
@@ -220,22 +227,12 @@ def build_app(settings: Settings, coach, feedback):
                     label = gr.Markdown(
                         "**Suggested follow-ups**", visible=False, elem_id="suggestions-label"
                     )
-                    buttons = [
-                        gr.Button(
-                            visible=False, size="sm", elem_classes="suggestion", elem_id=f"suggestion-{i}"
-                        )
-                        for i in range(SUGGESTIONS)
-                    ]
+                    buttons = hidden_buttons(SUGGESTIONS, "suggestion")
                 with gr.Row():
                     fix_label = gr.Markdown(
                         "**Meant another move? Ask the same of:**", visible=False, elem_id="corrections-label"
                     )
-                    fixes = [
-                        gr.Button(
-                            visible=False, size="sm", elem_classes="correction", elem_id=f"correction-{i}"
-                        )
-                        for i in range(CORRECTIONS)
-                    ]
+                    fixes = hidden_buttons(CORRECTIONS, "correction")
             with gr.Tab("Compare", elem_id="compare-tab"):
                 gr.Markdown(
                     "Two or three moves side by side, in each guide's own words. Click a value to see "
