@@ -1,6 +1,6 @@
 """Gates: the golden cases through the real configured model (the embedded one by default).
 
-Runs the whole suite once, then the judge on its hand-labelled calibration pairs (about 23 minutes on a 2-core CPU with the embedded model), prints
+Runs the whole suite once, then the judge on its hand-labelled calibration pairs (about 19 minutes on a 2-core CPU with the embedded model), prints
 progress and the summary table, writes results/faithfulness.md and .json, and fails when a
 metric misses its gate in evals/gates.toml. Against another endpoint:
 `COACH_LLM_BASE_URL=... COACH_LLM_MODEL=... pytest evals/`.
