@@ -195,11 +195,14 @@ def _about_moves(
     answered: list[str] = []
     silent: list[str] = []
     values: dict[str, Value] = {}
+    # Asked of the moves just compared side by side ("and the salary change?"): each answers, or is
+    # said not to state it, as the comparison's rows did.
+    compared = state is not None and state.operation == "compare" and tuple(guides) == state.guides
     for guide in guides:
         found = _answer(attribute, facts.get(guide, []), overview.get(guide, ""))
         if found is None and attribute == "timeline":
             found = _source_timeline(facts.get(guide, []), named)
-        if found is None and len(guides) > 1 and attribute == "timeline" and facts.get(guide):
+        if found is None and len(guides) > 1 and (attribute == "timeline" or compared) and facts.get(guide):
             silent.append(_label(facts[guide]))
             continue
         if found is None:
@@ -220,12 +223,16 @@ def _about_moves(
         if verdict:
             inputs = tuple(values[g] for g in moves)
             lines.append(Line(verdict, tuple(dict.fromkeys(v.chunk for v in inputs)), inputs, computed=True))
+    what = attribute.replace("_", " ")
     missing = (
-        f"The {' and '.join(silent)} guide{'s' if len(silent) > 1 else ''} state{'' if len(silent) > 1 else 's'} no timeline."
+        f"The {' and '.join(silent)} guide{'s' if len(silent) > 1 else ''} state{'' if len(silent) > 1 else 's'} no {what}."
         if silent
         else ""
     )
-    return Exact(attribute, tuple(answered), tuple(lines), missing, Frame(tuple(answered), (), attribute))
+    frame = (
+        Frame(tuple(guides), (), attribute, "compare") if compared else Frame(tuple(answered), (), attribute)
+    )
+    return Exact(attribute, tuple(answered), tuple(lines), missing, frame)
 
 
 def _side_by_side(question: str, facts: dict[str, list[Fact]], terms: GuideTerms) -> Exact | None:
@@ -262,7 +269,8 @@ def _side_by_side(question: str, facts: dict[str, list[Fact]], terms: GuideTerms
         f"The {name} guide states no {', '.join(rows[:-1]) + ' or ' if len(rows) > 1 else ''}{rows[-1]}."
         for name, rows in silent.items()
     )
-    return Exact("compare", tuple(guides), tuple(lines), missing, Frame(tuple(guides))) if lines else None
+    frame = Frame(tuple(guides), operation="compare")
+    return Exact("compare", tuple(guides), tuple(lines), missing, frame) if lines else None
 
 
 def _plan(

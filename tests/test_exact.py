@@ -460,3 +460,20 @@ def test_a_plan_in_the_asked_hours_then_a_week_of_it_every_line_traced(guides):
     assert (
         read_exact("Make me a plan at 10 hours a week for the AI engineer path", facts, terms, chunks) is None
     )
+
+
+def test_an_attribute_asked_of_the_moves_just_compared_is_answered_or_said_missing_for_each(guides):
+    facts, terms, chunks = guides
+    state = read_exact("Compare the AI architect and ML engineer paths", facts, terms, chunks).frame
+    pay = read_exact("And the salary change?", facts, terms, chunks, "", state)
+    assert [line.text for line in pay.lines] == [
+        "Deep Learning Engineer → AI Architect: The guide gives a salary change of +20%."
+    ]
+    assert (
+        pay.missing == "The Deep Learning Engineer → Machine Learning Engineer guide states no salary change."
+    )
+    hard = read_exact("How hard is each?", facts, terms, chunks, "", pay.frame)
+    assert (
+        hard.missing == "The Deep Learning Engineer → Machine Learning Engineer guide states no difficulty."
+    )
+    assert hard.frame.guides == (DL_TO_ARCHITECT, DL_TO_MLE) and hard.frame.operation == "compare"
