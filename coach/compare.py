@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from coach.errors import BadInputError
 from coach.facts import Certification, Fact, Item, PayFigure, Phase, Skill, SourceRole, Transition, Value
+from coach.frame import name_of
 from coach.layout import layout
 from coach.lexical import tokenize
 from coach.records import Chunk
@@ -107,7 +108,7 @@ def resolve(name: str, facts: dict[str, list[Fact]], terms: GuideTerms) -> Subje
         if transition is None:
             continue
         if named and all(r in (start, end) for r in named) and (start or len(named) == 1):
-            candidates.append(Subject(guide, _name(transition)))
+            candidates.append(Subject(guide, name_of(transition)))
         elif not start and end in named and (others := [r for r in named if r != end]):
             candidates += [
                 Subject(guide, f"{role.name.text} → {end}", role)
@@ -117,7 +118,7 @@ def resolve(name: str, facts: dict[str, list[Fact]], terms: GuideTerms) -> Subje
     if not named:  # no role name: the words of the guides' own role names ("architect")
         words = set(tokenize(name)) - MOVE_WORDS
         candidates = [
-            Subject(g, _name(t))
+            Subject(g, name_of(t))
             for g, (start, end, _) in sorted(terms.guide_roles.items())
             if (t := _transition(facts.get(g, []))) and words and words <= set(tokenize(f"{start} {end}"))
         ]
@@ -128,7 +129,7 @@ def resolve(name: str, facts: dict[str, list[Fact]], terms: GuideTerms) -> Subje
         candidates = [c for c in candidates if fit[id(c)] == best]
     if len(candidates) == 1:
         return candidates[0]
-    moves = "; ".join(_name(t) for fs in facts.values() if (t := _transition(fs)))
+    moves = "; ".join(name_of(t) for fs in facts.values() if (t := _transition(fs)))
     if not candidates:
         raise BadInputError(f'No guide treats "{name}". The guides treat: {moves}.')
     listed = "; ".join(c.name for c in candidates)
@@ -141,10 +142,6 @@ def compare(subjects: list[Subject], facts: dict[str, list[Fact]]) -> list[Colum
 
 def _transition(facts: list[Fact]) -> Transition | None:
     return next((f for f in facts if isinstance(f, Transition)), None)
-
-
-def _name(t: Transition) -> str:
-    return f"{t.from_role} → {t.to_role}" if t.from_role else f"{t.to_role} path"
 
 
 def _cells(row: str, subject: Subject, facts: list[Fact]) -> list[Cell]:
@@ -231,7 +228,7 @@ def every_subject(facts: dict[str, list[Fact]]) -> list[Subject]:
         t = _transition(guide_facts)
         if t is None:
             continue
-        out.append(Subject(guide, _name(t)))
+        out.append(Subject(guide, name_of(t)))
         if not t.from_role:
             out += [
                 Subject(guide, f"{r.name.text} → {t.to_role}", r)

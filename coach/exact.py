@@ -351,14 +351,15 @@ def _pay_table(facts: dict[str, list[Fact]]) -> Exact | None:
     and the source a guide cites for a figure, where it cites one."""
     from coach.pay import pay_rows
 
+    rows = pay_rows(facts)
     lines = []
-    for r in pay_rows(facts):
+    for r in rows:
         stated = (r.figure, r.label) if r.label else (r.figure,)
         lines.append(Line(f"{r.move}, {r.who}: {r.figure.text}.", (r.figure.chunk,), stated))
         if r.reference:
             said = f"For it, the guide cites {r.reference.text}."
             lines.append(Line(said, (r.reference.chunk,), (r.reference,)))
-    guides = tuple(dict.fromkeys(r.guide for r in pay_rows(facts)))
+    guides = tuple(dict.fromkeys(r.guide for r in rows))
     return Exact("pay", guides, tuple(lines), frame=Frame(guides)) if lines else None
 
 

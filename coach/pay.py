@@ -18,6 +18,7 @@ from pathlib import Path
 
 from coach.compare import Cell, cell_html
 from coach.facts import DestinationRole, Fact, PayFigure, Transition, Value
+from coach.frame import name_of
 from coach.records import Chunk
 
 AMOUNT = re.compile(r"\$(\d[\d,]*(?:\.\d+)?)(k?)")
@@ -59,7 +60,7 @@ def pay_rows(facts: dict[str, list[Fact]]) -> list[PayRow]:
     out: list[PayRow] = []
     for guide, guide_facts in facts.items():
         t = next((f for f in guide_facts if isinstance(f, Transition)), None)
-        move = (f"{t.from_role} → {t.to_role}" if t.from_role else f"{t.to_role} path") if t else guide
+        move = name_of(t) if t else guide
         if t and t.salary_change:
             out.append(PayRow(guide, move, "salary change of the move", "change", t.salary_change, None))
         for f in guide_facts:
