@@ -21,13 +21,30 @@ if ! .venv/bin/python -c 'import torch' 2>/dev/null; then
   "${PIP[@]}" install -q "torch==2.13.0"
 fi
 
-# llama.cpp is compiled for the x86-64 features every recent CPU has (AVX2, FMA, F16C), not for
-# this machine's own: a native build uses AMX tile instructions wherever the CPU lists them, and
-# crashes on the first answer where the kernel doesn't enable them.
-export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF}"
+# llama.cpp is compiled for this CPU's own vector extensions, never for AMX tiles (see
+# scripts/llama-cmake-args.sh). pip's cache would hand back a wheel built with other options, so
+# the wheel is built once per set of options into a cache of its own and installed from there.
+llama_pin="$(grep -o 'llama-cpp-python\[server\]==[0-9.]*' pyproject.toml | cut -d'=' -f3)"
+llama_args="$(scripts/llama-cmake-args.sh)"
+llama_key="$(printf '%s %s' "$llama_pin" "$llama_args" | sha256sum | cut -c1-16)"
+if [ ! -f ".venv/.llama-$llama_key" ]; then
+  wheels="${XDG_CACHE_HOME:-$HOME/.cache}/career-coach/llama-cpp-python-$llama_key"
+  if ! ls "$wheels"/llama_cpp_python-*.whl >/dev/null 2>&1; then
+    echo "setup: compiling llama-cpp-python $llama_pin for this CPU ($llama_args): ~6-9 min, once"
+    rm -rf "$wheels.partial"
+    CMAKE_ARGS="$llama_args" "${PIP[@]}" wheel -q --no-cache-dir --no-deps --no-binary llama-cpp-python \
+      "llama-cpp-python==$llama_pin" -w "$wheels.partial"
+    rm -rf "$wheels"
+    mv "$wheels.partial" "$wheels"  # whole or not at all: an interrupted build is redone
+  fi
+  "${PIP[@]}" install -q --force-reinstall --no-deps "$wheels"/llama_cpp_python-*.whl
+  rm -f .venv/.llama-*
+  touch ".venv/.llama-$llama_key"
+fi
+
 stamp=".venv/.coach-installed-$(cat pyproject.toml | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
-  echo "setup: installing the coach and its dependencies (llama-cpp-python compiles once: ~9 min)"
+  echo "setup: installing the coach and its dependencies"
   "${PIP[@]}" install -q -e '.[dev]'
   rm -f .venv/.coach-installed-*
   touch "$stamp"
