@@ -389,6 +389,8 @@ def main() -> int:
     try:
         embedder = MiniLMEmbedder(settings.embedding_model_dir)
         report = build_index(settings, embedder)  # a no-op when the index is up to date
+        for line in report.skipped:
+            print(f"app: {line}", file=sys.stderr)
         print(f"Index: {report.guides} guides, {report.chunks} chunks in {settings.index_dir}")
         started_server = not settings.llm_base_url and not port_taken(settings)
         if started_server:

@@ -4,7 +4,7 @@ One question goes: follow-up rewrite (only when the question leans on the conver
 hybrid retrieval -> a relevance gate (nothing near enough: refuse without asking the model) ->
 the model drafts from the numbered passages -> every sentence is checked against the passages
 and attributed to the ones that support it -> unsupported sentences are removed and counted.
-Citations the user sees are renumbered 1..m in order of first use.
+A citation's number is its passage's, everywhere: the chat page, the API, `coach ask`.
 
 Not here: how the model is reached (`coach.llm`), prompts (`prompts/`), presentation (CLI, UI).
 """
@@ -149,19 +149,20 @@ def with_markers(sentence: str, numbers: list[int], escape: Callable[[str], str]
 
 
 def compose(checked: list[CheckedSentence], passages: list[Passage]) -> tuple[str, list[Citation]]:
-    """Join the supported sentences with markers renumbered 1..m in order of first use."""
-    numbers: dict[int, int] = {}
+    """Join the supported sentences with their markers numbered as the passages are (1-based:
+    the numbers the chat page shows beside its sources), and list the cited passages in order of
+    first use."""
+    cited: dict[int, None] = {}
     sentences = []
     for sentence in checked:
         if not sentence.supported:
             continue
-        for index in sentence.sources:
-            numbers.setdefault(index, len(numbers) + 1)
-        sentences.append(with_markers(sentence.text, [numbers[i] for i in sentence.sources]))
+        cited.update(dict.fromkeys(sentence.sources))
+        sentences.append(with_markers(sentence.text, [i + 1 for i in sentence.sources]))
     citations = [
-        Citation(n, p.chunk.source, p.chunk.title, p.chunk.section, p.chunk.text, p.chunk.id)
-        for index, n in sorted(numbers.items(), key=lambda item: item[1])
-        for p in [passages[index]]
+        Citation(i + 1, p.chunk.source, p.chunk.title, p.chunk.section, p.chunk.text, p.chunk.id)
+        for i in cited
+        for p in [passages[i]]
     ]
     return " ".join(sentences), citations
 
@@ -360,7 +361,9 @@ class Coach:
     def facts(self) -> dict[str, list[Fact]]:
         """The guides' facts, read once (none when the corpus can't be read: the model path answers)."""
         try:
-            return corpus_facts(self.settings.corpus_dir, self.settings.chunk_chars)
+            return corpus_facts(
+                self.settings.corpus_dir, self.settings.chunk_chars, max_bytes=self.settings.max_guide_bytes
+            )
         except CoachError:
             return {}
 

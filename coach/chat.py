@@ -24,6 +24,7 @@ from coach.llm import LLMUnavailableError
 from coach.records import Passage
 from coach.session import Session
 from coach.suggest import follow_ups
+from coach.text import without_controls
 from coach.verify import CheckedSentence, quantities_in
 
 log = logging.getLogger("coach.chat")
@@ -123,15 +124,19 @@ class Conversation:
         return None
 
     def reply(self, coach: Coach, question: str, guide: str | None = None) -> Iterator[Screen]:
-        question = question.strip()
+        question = without_controls(question).strip()
         if not question:
             yield Screen(self.messages(), self.suggestions, False)
             return
-        limit = coach.settings.max_question_chars
+        limit, turns = coach.settings.max_question_chars, coach.settings.max_turns
         turn = Turn(question, guide, shown=[{"role": "user", "content": escape(question)}])
         self.turns.append(turn)
+        error = ""
         if len(question) > limit:
             error = f"That question is {len(question)} characters long; ask it in under {limit}."
+        elif len(self.session.turns) >= turns:
+            error = f'This conversation has reached its {turns} questions. Click "New conversation" to go on.'
+        if error:
             turn.shown.append(_notice(error))
             yield Screen(self.messages(), self.suggestions, False, {"error": error})
             return
@@ -154,7 +159,9 @@ class Conversation:
         except CoachError as exc:
             error = str(exc)
         except Exception:
-            log.exception("answering %r failed", question)
+            # The question itself is the user's: logged only when debug logging is on.
+            log.exception("answering a question of %d characters failed", len(question))
+            log.debug("the question was %r", question)
             error = "Something went wrong while answering. Please ask again."
         turn.shown[1:] = [_notice(error)]
         yield Screen(self.messages(), self.suggestions, False, {"error": error})

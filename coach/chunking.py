@@ -14,8 +14,8 @@ from pathlib import Path
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from coach.errors import CorpusMissingError
-from coach.guides import read_guide
+from coach.errors import BadInputError, CorpusMissingError
+from coach.guides import MAX_GUIDE_BYTES, read_guide
 from coach.records import Chunk, Guide
 
 # Bump when chunk text or ids would change for the same corpus; forces a full re-embed.
@@ -68,7 +68,42 @@ def chunk_guide(guide: Guide, chunk_chars: int) -> list[Chunk]:
     return chunks
 
 
-def load_corpus(corpus_dir: Path, chunk_chars: int) -> tuple[list[Guide], list[Chunk]]:
-    """Read, parse and chunk every guide. Raises before anything is written if a guide is unusable."""
-    guides = [read_guide(path) for path in guide_files(corpus_dir)]
-    return guides, [c for g in guides for c in chunk_guide(g, chunk_chars)]
+def read_corpus(
+    corpus_dir: Path, strict: bool = False, max_bytes: int = MAX_GUIDE_BYTES
+) -> tuple[list[tuple[Path, Guide]], list[str]]:
+    """Every usable guide with its file, in file order, and one line per file skipped with why:
+    too large, empty, binary, not UTF-8, or the same text as a guide before it. `strict`: raise
+    BadInputError for the first such file instead. Raises CorpusMissingError when none is usable."""
+    guides: list[tuple[Path, Guide]] = []
+    skipped: list[str] = []
+    seen: dict[str, str] = {}
+    for path in guide_files(corpus_dir):
+        try:
+            guide = read_guide(path, max_bytes)
+            digest = hashlib.sha256(" ".join(path.read_text(encoding="utf-8").split()).encode()).hexdigest()
+            if digest in seen:
+                raise BadInputError(
+                    f"Guide {path.name} has the same text as {seen[digest]}. Remove one of them."
+                )
+        except BadInputError as exc:
+            if strict:
+                raise
+            skipped.append(f"Skipped: {exc}")
+            continue
+        seen[digest] = path.name
+        guides.append((path, guide))
+    if not guides:
+        raise CorpusMissingError(
+            f"The corpus folder {corpus_dir} holds no usable guide. " + " ".join(skipped)
+        )
+    return guides, skipped
+
+
+def load_corpus(
+    corpus_dir: Path, chunk_chars: int, strict: bool = False, max_bytes: int = MAX_GUIDE_BYTES
+) -> tuple[list[Guide], list[Chunk], list[str]]:
+    """Read, parse and chunk every usable guide (see `read_corpus`), before anything is written;
+    with the lines saying which files were skipped and why."""
+    read, skipped = read_corpus(corpus_dir, strict, max_bytes)
+    guides = [g for _, g in read]
+    return guides, [c for g in guides for c in chunk_guide(g, chunk_chars)], skipped

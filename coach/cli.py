@@ -15,6 +15,7 @@ import textwrap
 
 from coach.errors import BadInputError, CoachError
 from coach.settings import Settings, settings_or_error
+from coach.text import without_controls
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -27,6 +28,11 @@ def _parser() -> argparse.ArgumentParser:
     index = sub.add_parser("index", help="build or update the search index from corpus/")
     index.add_argument("--rebuild", action="store_true", help="start from scratch")
     index.add_argument("--json", action="store_true", help="print a JSON report")
+    index.add_argument(
+        "--strict",
+        action="store_true",
+        help="stop (exit 2) at a guide file that can't be used, instead of skipping it",
+    )
 
     retrieve = sub.add_parser("retrieve", help="show the guide passages found for a question")
     retrieve.add_argument("turns", nargs="+", metavar="TURN", help="user turns, oldest first")
@@ -74,8 +80,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def validate_turns(turns: list[str], max_chars: int) -> list[str]:
-    """Check the user's turns; the last one is the question. Raises BadInputError."""
+def validate_turns(turns: list[str], max_chars: int, max_turns: int | None = None) -> list[str]:
+    """Check the user's turns; the last one is the question. Raises BadInputError. Control
+    characters become spaces: echoed to a terminal they would be commands."""
+    if max_turns is not None and len(turns) > max_turns:
+        raise BadInputError(
+            f"{len(turns)} turns were given; the limit is {max_turns} (COACH_MAX_TURNS). Give fewer turns."
+        )
     cleaned = []
     for turn in turns:
         try:
@@ -88,7 +99,7 @@ def validate_turns(turns: list[str], max_chars: int) -> list[str]:
             raise BadInputError(
                 f"The question is {len(turn)} characters long; the limit is {max_chars}. Ask a shorter question."
             )
-        cleaned.append(turn.strip())
+        cleaned.append(without_controls(turn).strip())
     if not cleaned[-1]:
         raise BadInputError(
             'The question is empty. Ask a question, e.g. coach retrieve "How long does the transition take?"'
@@ -100,7 +111,10 @@ def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     from coach.embeddings import MiniLMEmbedder
     from coach.store import build_index
 
-    report = build_index(settings, MiniLMEmbedder(settings.embedding_model_dir), rebuild=args.rebuild)
+    embedder = MiniLMEmbedder(settings.embedding_model_dir)
+    report = build_index(settings, embedder, rebuild=args.rebuild, strict=args.strict)
+    for line in report.skipped:
+        print(f"coach: {line}", file=sys.stderr)
     if args.json:
         print(json.dumps(report.__dict__))
     else:
@@ -117,7 +131,7 @@ def _cmd_retrieve(args: argparse.Namespace, settings: Settings) -> int:
     from coach.condense import needs_rewrite, standalone_question
     from coach.retrieve import Retriever
 
-    turns = validate_turns(args.turns, settings.max_question_chars)
+    turns = validate_turns(args.turns, settings.max_question_chars, settings.max_turns)
     k = settings.top_k if args.k is None else args.k
     if not 1 <= k <= 50:
         raise BadInputError(f"-k must be between 1 and 50, not {k}.")
@@ -143,7 +157,7 @@ def _cmd_retrieve(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from coach.session import Session, build_coach
 
-    turns = validate_turns(args.turns, settings.max_question_chars)
+    turns = validate_turns(args.turns, settings.max_question_chars, settings.max_turns)
     if any(not t for t in turns):
         raise BadInputError("One of the turns is empty. Give every turn some text.")
     coach = build_coach(settings)
@@ -165,19 +179,16 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 def _print_streamed(session, coach, question: str, width: int = 100):
     """Print each checked sentence of the answer as soon as it is ready, its markers numbered
-    as the final answer numbers its sources (in order of first use), wrapped at `width`; return
+    as the passages are (the chat page's numbers, which the sources listed after it keep), wrapped at `width`; return
     the final answer. Should the coach withdraw what it streamed (most of the draft failed the
     checker), the refusal follows, saying so."""
     from coach.answer import Answer, with_markers
     from coach.verify import CheckedSentence
 
-    numbers: dict[int, int] = {}
     column = 0
     for event in session.stream(coach, question):
         if isinstance(event, CheckedSentence):
-            for index in event.sources:
-                numbers.setdefault(index, len(numbers) + 1)
-            for word in with_markers(event.text, [numbers[i] for i in event.sources]).split():
+            for word in with_markers(event.text, [i + 1 for i in event.sources]).split():
                 if column and column + 1 + len(word) > width:
                     sys.stdout.write("\n")
                     column = 0
@@ -198,7 +209,7 @@ def _print_streamed(session, coach, question: str, width: int = 100):
 def _cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
     from coach.facts import corpus_facts, fact_json, fact_lines
 
-    by_guide = corpus_facts(settings.corpus_dir, settings.chunk_chars, only=args.guide)
+    by_guide = corpus_facts(settings.corpus_dir, settings.chunk_chars, args.guide, settings.max_guide_bytes)
     if args.json:
         out = {"guides": [{"source": g, "facts": [fact_json(f) for f in fs]} for g, fs in by_guide.items()]}
         print(json.dumps(out, ensure_ascii=False))
@@ -216,8 +227,10 @@ def _guides(settings: Settings):
     from coach.facts import corpus_facts
     from coach.terms import GuideTerms
 
-    facts = corpus_facts(settings.corpus_dir, settings.chunk_chars)
-    return facts, GuideTerms.of(load_corpus(settings.corpus_dir, settings.chunk_chars)[1])
+    facts = corpus_facts(settings.corpus_dir, settings.chunk_chars, max_bytes=settings.max_guide_bytes)
+    return facts, GuideTerms.of(
+        load_corpus(settings.corpus_dir, settings.chunk_chars, max_bytes=settings.max_guide_bytes)[1]
+    )
 
 
 def _cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
@@ -282,7 +295,9 @@ def _cmd_pay(args: argparse.Namespace, settings: Settings) -> int:
     from coach.facts import corpus_facts
     from coach.pay import chart, pay_rows, table_text
 
-    rows = pay_rows(corpus_facts(settings.corpus_dir, settings.chunk_chars))
+    rows = pay_rows(
+        corpus_facts(settings.corpus_dir, settings.chunk_chars, max_bytes=settings.max_guide_bytes)
+    )
     if args.chart:
         target = Path(args.chart)
         if target.suffix.lower() != ".png" or target.is_dir():

@@ -18,9 +18,9 @@ import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from coach.chunking import chunk_guide, guide_files
+from coach.chunking import chunk_guide, read_corpus
 from coach.errors import BadInputError
-from coach.guides import NO_QUESTION, SOURCES, read_guide
+from coach.guides import MAX_GUIDE_BYTES, NO_QUESTION, SOURCES
 from coach.layout import layout
 from coach.records import Chunk, Guide, Section
 
@@ -458,22 +458,23 @@ def _reference_of(find: _Locator, section: Section, amount: str) -> Value | None
     return find.value(sources, entry, 0) if entry else None
 
 
-def read_facts(path: Path, chunk_chars: int) -> list[Fact]:
-    """The facts of one guide file."""
-    guide = read_guide(path)
+def read_facts(path: Path, guide: Guide, chunk_chars: int) -> list[Fact]:
+    """The facts of one guide, read from its file."""
     raw = path.read_text(encoding="utf-8")
     return guide_facts(guide, raw, chunk_guide(guide, chunk_chars))
 
 
-def corpus_facts(corpus_dir: Path, chunk_chars: int, only: str | None = None) -> dict[str, list[Fact]]:
-    """Facts per guide file, in file order; `only` names one file in the corpus."""
-    files = guide_files(corpus_dir)
+def corpus_facts(
+    corpus_dir: Path, chunk_chars: int, only: str | None = None, max_bytes: int = MAX_GUIDE_BYTES
+) -> dict[str, list[Fact]]:
+    """Facts per usable guide file (the ones the index holds), in file order; `only` names one."""
+    read, _ = read_corpus(corpus_dir, max_bytes=max_bytes)
     if only is not None:
-        files = [p for p in files if p.name == only]
-        if not files:
-            names = ", ".join(p.name for p in guide_files(corpus_dir))
+        names = ", ".join(p.name for p, _ in read)
+        read = [(p, g) for p, g in read if p.name == only]
+        if not read:
             raise BadInputError(f"No guide named {only} in {corpus_dir}. Guides: {names}.")
-    return {p.name: read_facts(p, chunk_chars) for p in files}
+    return {p.name: read_facts(p, g, chunk_chars) for p, g in read}
 
 
 def fact_json(fact: Fact) -> dict:

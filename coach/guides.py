@@ -53,8 +53,21 @@ SOURCES = "Sources"  # the section made of a guide's footnotes, one entry per re
 ANSWER_NO_QUESTION = f"{FAQ} > {NO_QUESTION}"
 
 
-def read_guide(path: Path) -> Guide:
-    """Read and parse one guide file. Raises BadInputError for empty or non-UTF-8 files."""
+# Characters no text file holds (C0 controls other than tab, newlines and form feed; DEL): a
+# file with them is binary data, even where its bytes happen to decode as UTF-8 (all NULs).
+BINARY = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+MAX_GUIDE_BYTES = 2_000_000  # the five guides are 20-30 kB each
+
+
+def read_guide(path: Path, max_bytes: int = MAX_GUIDE_BYTES) -> Guide:
+    """Read and parse one guide file. Raises BadInputError for a file that is too large, empty,
+    binary or not UTF-8, each with the fix."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise BadInputError(
+            f"Guide {path.name} is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:g} MB "
+            "(COACH_MAX_GUIDE_BYTES). Split it or raise the limit."
+        )
     try:
         raw = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -64,6 +77,11 @@ def read_guide(path: Path) -> Guide:
         ) from None
     if not raw.strip():
         raise BadInputError(f"Guide {path.name} is empty. Add its text or remove it from the corpus folder.")
+    if found := BINARY.search(raw):
+        raise BadInputError(
+            f"Guide {path.name} holds binary data (character {found.start()} is a control character), "
+            "not text. Remove it from the corpus folder."
+        )
     return parse_guide(path.name, raw)
 
 

@@ -46,7 +46,10 @@ class Settings(BaseSettings):
     # half (90%) but less often on the dev half (89% against 94%): not the default.
     model_context: Literal["passages", "excerpts"] = Field(default="passages")
     max_question_chars: int = Field(default=1000, ge=10)
+    # Turns of one conversation (`coach ask TURN...`, the chat page): each may cost a model call.
+    max_turns: int = Field(default=20, ge=1, le=1000)
     chunk_chars: int = Field(default=900, ge=200, le=4000)
+    max_guide_bytes: int = Field(default=2_000_000, ge=1000, description="largest guide file indexed")
     # The chat in the browser (app.py): loopback only unless the host is set explicitly.
     host: str = Field(default="127.0.0.1", description="address the chat page listens on")
     port: int = Field(default=7860, ge=1024, le=65535, description="port of the chat page")

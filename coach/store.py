@@ -20,12 +20,12 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from coach.chunking import CHUNKER_VERSION, load_corpus
 from coach.embeddings import MODEL_NAME, MiniLMEmbedder
-from coach.errors import CoachError, IndexCorruptError, IndexMissingError
+from coach.errors import BadInputError, CoachError, IndexCorruptError, IndexMissingError
 from coach.records import Chunk
 from coach.settings import Settings
 
@@ -43,6 +43,7 @@ class IndexReport:
     reused: int
     removed: int
     store: str
+    skipped: list[str] = field(default_factory=list)  # one line per corpus file left out, with why
 
     @property
     def changed(self) -> bool:
@@ -90,7 +91,13 @@ def _write_atomic(path: Path, text: str) -> None:
 
 @contextmanager
 def _lock(index_dir: Path) -> Iterator[None]:
-    index_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BadInputError(
+            f"The index folder {index_dir} can't be created ({exc.strerror}). "
+            "Set COACH_INDEX_DIR to a folder you can write to."
+        ) from None
     with open(index_dir / ".lock", "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
@@ -160,9 +167,14 @@ def _reusable_embeddings(store: Path | None, ids: set[str], embedder: MiniLMEmbe
     return {i: e for i, e in zip(got["ids"], got["embeddings"], strict=True) if i in ids}
 
 
-def build_index(settings: Settings, embedder: MiniLMEmbedder, rebuild: bool = False) -> IndexReport:
-    """Build or update the index so that it holds exactly the chunks of the current corpus."""
-    guides, chunks = load_corpus(settings.corpus_dir, settings.chunk_chars)
+def build_index(
+    settings: Settings, embedder: MiniLMEmbedder, rebuild: bool = False, strict: bool = False
+) -> IndexReport:
+    """Build or update the index so that it holds exactly the chunks of the current corpus's usable
+    guides; `strict`: a file that isn't one stops the update (BadInputError) instead of being skipped."""
+    guides, chunks, skipped = load_corpus(
+        settings.corpus_dir, settings.chunk_chars, strict, settings.max_guide_bytes
+    )
     ids = [c.id for c in chunks]
     if len(set(ids)) != len(ids):
         raise CoachError("Two chunks got the same id; this is a bug in the chunker.")
@@ -178,7 +190,9 @@ def build_index(settings: Settings, embedder: MiniLMEmbedder, rebuild: bool = Fa
             if manifest.get("fingerprint") == _fingerprint(chunks) and _store_intact(
                 live, manifest, embedder
             ):
-                return IndexReport(len(guides), len(chunks), 0, len(chunks), 0, live.name)
+                # A build killed before its switch left its folder behind: remove it now.
+                _remove_stale_stores(settings.index_dir, keep={live.name, *_replaced_by(live)})
+                return IndexReport(len(guides), len(chunks), 0, len(chunks), 0, live.name, skipped)
         else:
             manifest = {}
         old_ids = set(manifest.get("ids", []))
@@ -219,7 +233,7 @@ def build_index(settings: Settings, embedder: MiniLMEmbedder, rebuild: bool = Fa
         _write_atomic(settings.index_dir / "CURRENT", store.name + "\n")
         _remove_stale_stores(settings.index_dir, keep={store.name, previous.name if previous else ""})
         removed = len(old_ids - set(ids))
-        return IndexReport(len(guides), len(chunks), len(fresh), len(reused), removed, store.name)
+        return IndexReport(len(guides), len(chunks), len(fresh), len(reused), removed, store.name, skipped)
 
 
 def _store_intact(store: Path, manifest: dict, embedder: MiniLMEmbedder) -> bool:
@@ -228,6 +242,13 @@ def _store_intact(store: Path, manifest: dict, embedder: MiniLMEmbedder) -> bool
         return collection.count() == len(manifest.get("ids", []))
     except Exception:
         return False
+
+
+def _replaced_by(live: Path) -> list[str]:
+    """The store the live one replaced: the newest complete one made before it (names start
+    with the time they were made). A store made after it never went live."""
+    older = [p.name for p in live.parent.glob("store-*") if p.name < live.name and (p / MANIFEST).is_file()]
+    return sorted(older)[-1:]
 
 
 def _remove_stale_stores(index_dir: Path, keep: set[str]) -> None:

@@ -1,4 +1,4 @@
-"""Small text repairs shared by the guide parser."""
+"""Small text repairs shared by the guide parser, and what is kept of a user's text."""
 
 from __future__ import annotations
 
@@ -34,3 +34,13 @@ def cleaned_item_text(text: str) -> str:
     """Drop markdown bold and put inline ` - ` list items on lines of their own."""
     text = text.replace("**", "").strip()
     return INLINE_BULLET.sub("\n- ", text)
+
+
+# Control characters other than tab and newline (C0, DEL, C1): in a question they carry no
+# meaning, and echoed to a terminal they are commands ("\x1b]0;title\x07" sets its title).
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def without_controls(text: str) -> str:
+    """The user's text with each control character replaced by a space."""
+    return CONTROL.sub(" ", text)

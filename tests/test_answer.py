@@ -24,9 +24,10 @@ def test_answer_cites_the_passage_that_holds_its_figure(coach_with):
     coach, fake = coach_with(scripted(), facts=False)
     answer = coach.ask(PYTORCH_Q)
     assert not answer.refused
-    assert answer.answer == "The guide gives Deep Learning Frameworks (PyTorch) 6 weeks [1]."
+    # Numbered as the passages are (the skill's passage is the second found), as the page shows it.
+    assert answer.answer == "The guide gives Deep Learning Frameworks (PyTorch) 6 weeks [2]."
     [citation] = answer.citations
-    assert citation.n == 1 and "6 weeks" in citation.text
+    assert citation.n == 2 and citation.chunk_id == answer.passages[1].chunk.id and "6 weeks" in citation.text
     assert citation.section == "Skills You'll Need to Learn > Deep Learning Frameworks (PyTorch)"
     assert not any(is_condense(r["messages"]) for r in fake.requests)  # a first question is not rewritten
 
@@ -72,7 +73,7 @@ def test_sentence_with_a_number_no_passage_states_is_removed_and_noted(coach_wit
         facts=False,
     )
     answer = coach.ask(PYTORCH_Q)
-    assert answer.answer == "The guide gives Deep Learning Frameworks (PyTorch) 6 weeks [1]."
+    assert answer.answer == "The guide gives Deep Learning Frameworks (PyTorch) 6 weeks [2]."
     assert answer.removed == [("The course costs $499.", "states 499, which its passages do not")]
     assert answer.note.startswith("1 sentence removed")
 
@@ -83,9 +84,9 @@ def test_answer_with_nothing_supported_shows_the_passage_sentence_nearest_the_qu
     assert not answer.refused and len(answer.removed) == 1
     assert answer.answer == (
         'The guide says, under Your Learning Roadmap: "Phase 2: Core Deep Learning with PyTorch — '
-        'Duration: 6 weeks" [1].'
+        'Duration: 6 weeks" [4].'
     )
-    assert "Duration: 6 weeks" in answer.citations[0].text
+    assert "Duration: 6 weeks" in answer.citations[0].text and answer.citations[0].n == 4
 
 
 def test_a_passage_sentence_sharing_only_the_roles_named_is_no_answer_to_quote(coach_with):
@@ -458,3 +459,18 @@ def test_passages_are_reported_before_the_model_is_asked(coach_with):
         PYTORCH_Q, on_passages=lambda query, passages: seen.append((query, len(passages), len(fake.requests)))
     )
     assert seen == [(PYTORCH_Q, 4, 0)]
+
+
+def test_a_citation_keeps_its_passages_number_the_one_the_page_shows(retriever):
+    from coach.answer import compose
+    from coach.verify import CheckedSentence
+
+    passages = retriever.search(PYTORCH_Q, k=4)
+    checked = [
+        CheckedSentence("From the third passage.", [2]),
+        CheckedSentence("Removed.", []),
+        CheckedSentence("From the first and third.", [0, 2]),
+    ]
+    text, citations = compose(checked, passages)
+    assert text == "From the third passage [3]. From the first and third [1][3]."
+    assert [(c.n, c.chunk_id) for c in citations] == [(3, passages[2].chunk.id), (1, passages[0].chunk.id)]

@@ -3,6 +3,7 @@ HTTP interface. About 60 s: each test launches the app on its own port, and thre
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import signal
@@ -58,6 +59,8 @@ def test_answer_comes_back_with_its_sources_and_cited_markers(app_with):
     about, shown = answer.split("\n\n")
     assert about == "_About: Backend Developer → Deep Learning Engineer_" == f"_About: {result['about']}_"
     assert shown == f"The guide gives Deep Learning Frameworks (PyTorch) {6} weeks [{marker}]."
+    # The API numbers the citation as the page does.
+    assert result["answer"] == shown and result["citations"][0]["n"] == int(marker)
     # The numbered source the marker points at is the passage that holds the figure, marked cited.
     cited = re.search(rf"<b>\[{marker}\]</b>(.*?)</details>", sources).group(1)
     assert "Deep Learning Frameworks (PyTorch)" in cited and "· cited" in cited and "6 weeks" in cited
@@ -301,3 +304,46 @@ def test_two_moves_compared_in_the_chat_row_by_row_from_the_facts(app_with):
         "000_9e3a73c7d27677eb.txt",
         "001_4c8e3eb882205519.txt",
     }
+
+
+def test_a_conversation_over_the_turn_limit_is_told_the_limit_and_asks_no_model(coach_with):
+    coach, fake = coach_with(scripted(), facts=False)
+    coach.settings = coach.settings.model_copy(update={"max_turns": 2})
+    conversation = Conversation()
+    for question in (PYTORCH_Q, COURSE_Q):
+        *_, last = conversation.reply(coach, question)
+        assert "error" not in last.result and last.result["citations"]
+    asked = len(fake.requests)
+    *_, last = conversation.reply(coach, PHD_Q)
+    assert last.result == {
+        "error": 'This conversation has reached its 2 questions. Click "New conversation" to go on.'
+    }
+    assert len(fake.requests) == asked
+
+
+def test_a_failed_answer_is_logged_without_the_users_words_unless_debugging(coach_with, caplog, monkeypatch):
+    coach, _ = coach_with(scripted(), facts=False)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+        yield
+
+    monkeypatch.setattr(coach, "stream", broken)
+    question = "I earn 93,000 at Acme; how long is the DL to MLE move?"
+    caplog.set_level(logging.INFO, "coach.chat")
+    *_, last = Conversation().reply(coach, question)
+    assert last.result == {"error": "Something went wrong while answering. Please ask again."}
+    assert "answering a question of 54 characters failed" in caplog.text and "disk on fire" in caplog.text
+    assert "Acme" not in caplog.text
+    caplog.clear()
+    caplog.set_level(logging.DEBUG, "coach.chat")
+    list(Conversation().reply(coach, question))
+    assert "Acme" in caplog.text
+
+
+def test_control_characters_typed_into_the_chat_are_never_shown_or_asked(coach_with):
+    coach, fake = coach_with(scripted(), facts=False)
+    *_, last = Conversation().reply(coach, "\x1b]0;pwned\x07" + PYTORCH_Q + "\x00")
+    assert not any(c in str(last.messages) for c in "\x1b\x07\x00")
+    assert all("\x1b" not in m["content"] for r in fake.requests for m in r["messages"])
+    assert "6 weeks" in last.result["answer"]

@@ -110,16 +110,90 @@ def test_index_reports_embedded_then_nothing(capsys, monkeypatch, tmp_path):
         (None, 1, "coach: The corpus folder "),
         (b"", 2, "coach: Guide bad.txt is empty."),
         (b"caf\xe9", 2, "coach: Guide bad.txt is not valid UTF-8 text"),
+        (b"\x00" * 64, 2, "coach: Guide bad.txt holds binary data"),
     ],
 )
-def test_unusable_corpus_exits_with_one_line(capsys, monkeypatch, tmp_path, content, code, message):
+def test_strict_index_stops_at_an_unusable_guide_with_one_line(
+    capsys, monkeypatch, tmp_path, content, code, message
+):
     corpus = tmp_path / "c"
     corpus.mkdir()
-    if content is not None:
+    if content is not None:  # else the folder holds no guide at all
+        (corpus / "good.txt").write_text(GOOD_GUIDE)
         (corpus / "bad.txt").write_bytes(content)
     monkeypatch.setenv("COACH_CORPUS_DIR", str(corpus))
-    got, out, err = run(capsys, "index")
+    got, out, err = run(capsys, "index", "--strict")
     assert got == code and err.startswith(message) and err.count("\n") == 1
+    assert not (tmp_path / "index").exists() or code == 1
+
+
+GOOD_GUIDE = "Data Engineer Career Path\nOverview\nPipelines matter.\n"
+
+
+def test_index_skips_each_unusable_guide_with_its_reason_and_indexes_the_rest(capsys, monkeypatch, tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    files = {
+        "a_good.txt": GOOD_GUIDE.encode(),
+        "b_empty.txt": b"",
+        "c_blank.txt": b"  \n\t\n",
+        "d_binary.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        "e_utf16.txt": GOOD_GUIDE.encode("utf-16"),
+        "f_nuls.txt": b"\x00" * 4096,
+        "g_copy.txt": GOOD_GUIDE.encode(),
+        "h_huge.txt": ("Cloud Engineer Career Path\nOverview\n" + "Learn networking. " * 170_000).encode(),
+    }
+    for name, data in files.items():
+        (corpus / name).write_bytes(data)
+    monkeypatch.setenv("COACH_CORPUS_DIR", str(corpus))
+    monkeypatch.setenv("COACH_INDEX_DIR", str(tmp_path / "index"))
+    code, out, err = run(capsys, "index", "--json")
+    assert code == 0
+    assert json.loads(out)["guides"] == 1
+    assert err.splitlines() == [
+        "coach: Skipped: Guide b_empty.txt is empty. Add its text or remove it from the corpus folder.",
+        "coach: Skipped: Guide c_blank.txt is empty. Add its text or remove it from the corpus folder.",
+        "coach: Skipped: Guide d_binary.txt is not valid UTF-8 text (byte 0). "
+        "Re-save it as UTF-8 or remove it from the corpus folder.",
+        "coach: Skipped: Guide e_utf16.txt is not valid UTF-8 text (byte 0). "
+        "Re-save it as UTF-8 or remove it from the corpus folder.",
+        "coach: Skipped: Guide f_nuls.txt holds binary data (character 0 is a control character), not text. "
+        "Remove it from the corpus folder.",
+        "coach: Skipped: Guide g_copy.txt has the same text as a_good.txt. Remove one of them.",
+        "coach: Skipped: Guide h_huge.txt is 3.1 MB; the limit is 2 MB (COACH_MAX_GUIDE_BYTES). "
+        "Split it or raise the limit.",
+    ]
+    code, out, _ = run(capsys, "facts", "--json")
+    assert code == 0 and [g["source"] for g in json.loads(out)["guides"]] == ["a_good.txt"]
+
+
+def test_a_corpus_of_unusable_files_only_is_one_line_saying_why(capsys, monkeypatch, tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "bad.txt").write_bytes(b"")
+    monkeypatch.setenv("COACH_CORPUS_DIR", str(corpus))
+    monkeypatch.setenv("COACH_INDEX_DIR", str(tmp_path / "index"))
+    code, _, err = run(capsys, "index")
+    assert code == 1
+    assert err == (
+        f"coach: The corpus folder {corpus} holds no usable guide. Skipped: Guide bad.txt is empty. "
+        "Add its text or remove it from the corpus folder.\n"
+    )
+
+
+def test_control_sequences_in_a_question_are_never_echoed_to_the_terminal(indexed, capsys):
+    code, out, _ = run(
+        capsys, "retrieve", "-k", "1", "x\x1b]0;pwned\x07 How long is phase 2 of the DL to MLE move?"
+    )
+    assert code == 0 and "\x1b" not in out and "\x07" not in out
+    assert out.startswith("Query: x ]0;pwned  How long is phase 2 of the DL to MLE move?\n")
+
+
+def test_more_turns_than_the_limit_exit_2_naming_it(indexed, capsys, monkeypatch):
+    monkeypatch.setenv("COACH_MAX_TURNS", "3")
+    code, out, err = run(capsys, "ask", "a?", "b?", "c?", "d?")
+    assert (code, out) == (2, "")
+    assert err == "coach: 4 turns were given; the limit is 3 (COACH_MAX_TURNS). Give fewer turns.\n"
 
 
 def test_invalid_utf8_question_exits_2_without_traceback(indexed):

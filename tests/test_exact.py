@@ -19,7 +19,7 @@ from tests.conftest import CORPUS, DL_TO_ARCHITECT, DL_TO_MLE
 @pytest.fixture(scope="module")
 def guides():
     """The real corpus as the reader sees it: its facts, its terms and its chunks."""
-    _, chunks = load_corpus(CORPUS, 900)
+    _, chunks, _ = load_corpus(CORPUS, 900)
     return corpus_facts(CORPUS, 900), GuideTerms.of(chunks), chunks
 
 

@@ -165,7 +165,8 @@ def test_empty_and_non_utf8_guides_are_bad_input(tmp_path):
 
 @pytest.fixture(scope="module")
 def corpus():
-    guides, chunks = load_corpus(CORPUS, chunk_chars=900)
+    guides, chunks, skipped = load_corpus(CORPUS, chunk_chars=900)
+    assert skipped == []
     return {g.source[:3]: g for g in guides}, chunks
 
 

@@ -6,8 +6,10 @@ import json
 
 import pytest
 
-from coach.errors import CorpusMissingError, IndexCorruptError, IndexMissingError
+from coach.errors import BadInputError, CorpusMissingError, IndexCorruptError, IndexMissingError
+from coach.settings import Settings
 from coach.store import build_index, open_index
+from tests.conftest import CORPUS
 
 
 def test_second_index_run_embeds_nothing(settings_for, counting):
@@ -143,3 +145,32 @@ def test_missing_corpus_is_reported_before_anything_is_written(settings_for, emb
     with pytest.raises(CorpusMissingError, match="No corpus folder at"):
         build_index(settings, embedder)
     assert not (settings.index_dir / "CURRENT").exists()
+
+
+def test_an_up_to_date_run_removes_the_folders_of_builds_killed_before_their_switch(settings_for, counting):
+    settings = settings_for()
+    first = build_index(settings, counting)
+    live = build_index(settings, counting, rebuild=True)
+    # SIGKILL mid-write leaves a store made after the live one, with or without its manifest.
+    for n, files in enumerate(({"chroma.sqlite3": b"half"}, {"manifest.json": b"{}"})):
+        killed = settings.index_dir / f"store-29990101000000-dead000{n}"
+        killed.mkdir()
+        for name, data in files.items():
+            (killed / name).write_bytes(data)
+    report = build_index(settings, counting)
+    assert (report.changed, report.store) == (False, live.store)
+    # The store the live one replaced stays, for a reader that opened it just before the switch.
+    assert sorted(p.name for p in settings.index_dir.glob("store-*")) == sorted([first.store, live.store])
+
+
+def test_an_index_folder_that_cant_be_created_is_one_line_naming_the_setting(tmp_path, counting):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    settings = Settings(corpus_dir=CORPUS, index_dir=blocker / "index")
+    with pytest.raises(BadInputError) as caught:
+        build_index(settings, counting)
+    assert str(caught.value) == (
+        f"The index folder {blocker / 'index'} can't be created (Not a directory). "
+        "Set COACH_INDEX_DIR to a folder you can write to."
+    )
+    assert caught.value.exit_code == 2
