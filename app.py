@@ -61,7 +61,7 @@ def build_app(settings: Settings, coach, feedback):
     # annotations (gr.LikeData, gr.SelectData) at run time to know what to pass them.
     import gradio as gr
 
-    from coach.chat import Conversation, guide_label
+    from coach.chat import EMPTY_QUESTION, Conversation, guide_label
     from coach.compare import compare, every_subject, table_html
     from coach.feedback import FeedbackError, Vote
     from coach.pay import chart as pay_chart
@@ -100,6 +100,8 @@ def build_app(settings: Settings, coach, feedback):
 
     def chat(message: str, focus: str, conversation: Conversation) -> Iterator[tuple]:
         for screen in conversation.reply(coach, message or "", guide_of.get(focus)):
+            if screen.result.get("error") == EMPTY_QUESTION:
+                gr.Warning(EMPTY_QUESTION)
             yield show(screen, conversation)
 
     def hold(message: str, conversation: Conversation) -> tuple:

@@ -28,6 +28,7 @@ from coach.text import without_controls
 from coach.verify import CheckedSentence, quantities_in
 
 log = logging.getLogger("coach.chat")
+EMPTY_QUESTION = "The question is empty: type a question first."
 Message = dict  # Gradio's messages format: {"role", "content", optional "metadata"}
 
 
@@ -125,8 +126,8 @@ class Conversation:
 
     def reply(self, coach: Coach, question: str, guide: str | None = None) -> Iterator[Screen]:
         question = without_controls(question).strip()
-        if not question:
-            yield Screen(self.messages(), self.suggestions, False)
+        if not question:  # nothing joins the conversation; the page shows the error as a notice
+            yield Screen(self.messages(), self.suggestions, False, {"error": EMPTY_QUESTION})
             return
         limit, turns = coach.settings.max_question_chars, coach.settings.max_turns
         turn = Turn(question, guide, shown=[{"role": "user", "content": escape(question)}])

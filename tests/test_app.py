@@ -347,3 +347,13 @@ def test_control_characters_typed_into_the_chat_are_never_shown_or_asked(coach_w
     assert not any(c in str(last.messages) for c in "\x1b\x07\x00")
     assert all("\x1b" not in m["content"] for r in fake.requests for m in r["messages"])
     assert "6 weeks" in last.result["answer"]
+
+
+def test_an_empty_message_is_told_to_type_a_question_and_joins_nothing(app_with):
+    running = app_with(scripted(), facts=False)
+    client = Client(running.url, verbose=False)
+    messages, result = ask(client, " \n\t ")
+    assert (messages, result) == ([], {"error": "The question is empty: type a question first."})
+    assert not running.fake.requests
+    messages, result = ask(client, PYTORCH_Q)
+    assert len(messages) == 3 and "6 weeks" in result["answer"]

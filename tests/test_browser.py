@@ -294,3 +294,16 @@ def test_the_plan_tab_makes_a_dated_plan_with_files_to_download(browser, app_wit
         "The start date 'next week' is not a date. Write it as YYYY-MM-DD.", timeout=15_000
     )
     assert running.fake.requests == []
+
+
+def test_an_empty_question_shows_a_notice_and_adds_nothing(browser, app_with):
+    running = app_with(scripted(), facts=False)
+    page = open_chat(browser, running.url)
+    ask(page, "   ")
+    expect(page.get_by_text("The question is empty: type a question first.")).to_be_visible(timeout=10_000)
+    shot(page, "10-empty-question")
+    expect(page.locator("#chat .message")).to_have_count(0)
+    assert not running.fake.requests
+    ask(page, PYTORCH_Q)  # the next question is answered as usual
+    wait_for_answer(page, answers=1)
+    expect(page.locator("#chat .message").first).to_contain_text(PYTORCH_Q)
