@@ -338,13 +338,17 @@ def build_app(settings: Settings, coach, feedback):
     return app
 
 
-def launch_options() -> dict:
-    """How the app is served: never a public share link; nothing fetched from the internet."""
+def launch_options(settings: Settings) -> dict:
+    """How the app is served: never a public share link; nothing fetched from the internet; behind
+    a login when COACH_AUTH sets one."""
     import gradio as gr
 
     theme = gr.themes.Soft(primary_hue="indigo", font=FONTS, font_mono=["ui-monospace", "monospace"])
+    login = (
+        {"auth": settings.logins(), "auth_message": "Log in to the career coach."} if settings.auth else {}
+    )
     return {"share": False, "ssr_mode": False, "quiet": True, "show_error": False, "css": CSS,
-            "theme": theme, "footer_links": []}  # fmt: skip
+            "theme": theme, "footer_links": [], **login}  # fmt: skip
 
 
 def _port_free(host: str, port: int) -> bool:
@@ -401,7 +405,10 @@ def main() -> int:
         app = build_app(settings, coach, FeedbackStore(settings.feedback_dir))
         coach.load()  # before serving: the tagger must not load while a question loads the embedder
         app.launch(
-            server_name=settings.host, server_port=settings.port, prevent_thread_lock=True, **launch_options()
+            server_name=settings.host,
+            server_port=settings.port,
+            prevent_thread_lock=True,
+            **launch_options(settings),
         )
         print(f"Career Coach: http://{settings.host}:{settings.port} (Ctrl-C to stop)", flush=True)
         # The page serves at once (answers from the facts need no model); the model starts and

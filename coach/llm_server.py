@@ -210,6 +210,9 @@ def chat_model(settings: Settings) -> OpenAIChatModel | LocalChatModel:
     """The configured endpoint, or the embedded local server (started on the first request)."""
     if settings.llm_base_url:
         return OpenAIChatModel(
-            settings.llm_base_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout
+            settings.llm_base_url,
+            settings.llm_model,
+            settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
+            settings.llm_timeout,
         )
     return LocalChatModel(settings)

@@ -8,11 +8,12 @@ telemetry, Gradio's analytics); call it once, before those libraries are importe
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +32,7 @@ class Settings(BaseSettings):
     # The language model: any OpenAI-compatible chat endpoint. Unset means the embedded local model.
     llm_base_url: str | None = Field(default=None, description="e.g. https://api.openai.com/v1")
     llm_model: str = Field(default="qwen2.5-coder-1.5b-instruct", description="model name at the endpoint")
-    llm_api_key: str | None = Field(
+    llm_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("COACH_LLM_API_KEY", "OPENAI_API_KEY")
     )
     llm_port: int = Field(default=8765, ge=1024, le=65535, description="loopback port of the local server")
@@ -54,8 +55,26 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="address the chat page listens on")
     port: int = Field(default=7860, ge=1024, le=65535, description="port of the chat page")
     feedback_dir: Path = Field(default=PROJECT_ROOT / "feedback", description="where votes are kept")
+    # An optional login for the chat page: "user:password" pairs separated by commas. Secret: never
+    # shown in an error, a log or the settings' repr.
+    auth: SecretStr | None = Field(default=None)
     # The plan (`coach plan`): how many hours of work one week of a guide's roadmap is taken to be.
     plan_week_hours: float = Field(default=40.0, gt=0, le=80, description="hours in one guide week")
+
+    @field_validator("auth")
+    @classmethod
+    def _login_pairs(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not all(
+            re.fullmatch(r"[^:,\s]+:[^,]+", pair) for pair in value.get_secret_value().split(",")
+        ):
+            raise ValueError("COACH_AUTH must be user:password pairs separated by commas")
+        return value
+
+    def logins(self) -> list[tuple[str, str]]:
+        """The chat page's logins, as (user, password) pairs; empty when no login is set."""
+        if self.auth is None:
+            return []
+        return [tuple(pair.split(":", 1)) for pair in self.auth.get_secret_value().split(",")]  # type: ignore[misc]
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -77,7 +96,9 @@ def settings_or_error(program: str) -> Settings | None:
 
 def invalid_setting(exc: ValueError) -> str:
     """One line naming the bad COACH_* setting, from pydantic's ValidationError (a ValueError)."""
-    return f"invalid COACH_* setting: {' '.join(str(exc).splitlines()[1:3]).strip()}"
+    # Never the value itself (pydantic appends "[type=..., input_value=...]"): it may be a secret.
+    said = re.sub(r"\s*\[type=.*$", "", " ".join(line.strip() for line in str(exc).splitlines()[1:3]))
+    return f"invalid COACH_* setting: {said}"
 
 
 def apply_process_switches() -> None:

@@ -127,7 +127,12 @@ def launch(tmp_path):
         feedback = FeedbackStore(tmp_path / "feedback")
         app = build_app(coach.settings, coach, feedback)
         port = free_port()
-        app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, **launch_options())
+        app.launch(
+            server_name="127.0.0.1",
+            server_port=port,
+            prevent_thread_lock=True,
+            **launch_options(coach.settings),
+        )
         launched.append(app)
         return f"http://127.0.0.1:{port}/", feedback
 

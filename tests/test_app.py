@@ -4,6 +4,7 @@ HTTP interface. About 60 s: each test launches the app on its own port, and thre
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import re
 import signal
@@ -13,14 +14,17 @@ import sys
 import threading
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from gradio_client import Client
+from pydantic import SecretStr
 
 from coach.chat import Conversation, escape
 from coach.feedback import FeedbackError, FeedbackStore, Vote
-from coach.settings import PROJECT_ROOT
+from coach.settings import PROJECT_ROOT, load_settings
 from tests.conftest import free_port
 from tests.fake_llm import (
     COURSE_Q,
@@ -357,3 +361,82 @@ def test_an_empty_message_is_told_to_type_a_question_and_joins_nothing(app_with)
     assert not running.fake.requests
     messages, result = ask(client, PYTORCH_Q)
     assert len(messages) == 3 and "6 weeks" in result["answer"]
+
+
+def _votes_from_one_process(folder: str, voter: int, count: int) -> None:
+    store = FeedbackStore(Path(folder))
+    for n in range(count):
+        question = f"voter {voter} question {n}"
+        store.record(Vote("up" if n % 2 else "down", question, question, f"answer {voter}/{n}", [{"n": n}]))
+
+
+def test_votes_from_parallel_sessions_and_processes_are_all_kept_whole(tmp_path):
+    folder = tmp_path / "feedback"
+    processes = [
+        multiprocessing.get_context("spawn").Process(
+            target=_votes_from_one_process, args=(str(folder), v, 40)
+        )
+        for v in range(4)
+    ]
+    for p in processes:
+        p.start()
+    with ThreadPoolExecutor(max_workers=12) as pool:  # as the page's handler threads would
+        list(pool.map(lambda v: _votes_from_one_process(str(folder), v, 40), range(4, 16)))
+    for p in processes:
+        p.join(timeout=120)
+        assert p.exitcode == 0
+    votes = FeedbackStore(folder).votes()
+    assert len(votes) == 16 * 40
+    assert {v["question"] for v in votes} == {f"voter {v} question {n}" for v in range(16) for n in range(40)}
+    # Every row is one vote's own: its answer and citations belong to its question.
+    for v in votes:
+        voter, n = (int(x) for x in v["question"].removeprefix("voter ").split(" question "))
+        assert (v["answer"], v["citations"], v["vote"]) == (
+            f"answer {voter}/{n}",
+            [{"n": n}],
+            "up" if n % 2 else "down",
+        )
+
+
+def test_a_bad_login_setting_is_one_line_that_never_shows_the_password(tmp_path):
+    app = run_app({"COACH_AUTH": "alice-with-no-password-s3cret"}, tmp_path)
+    _, err = app.communicate(timeout=60)
+    assert app.returncode == 2
+    assert err == (
+        "app: invalid COACH_* setting: auth Value error, COACH_AUTH must be user:password pairs "
+        "separated by commas\n"
+    )
+
+
+def test_with_a_login_set_the_chat_answers_only_a_logged_in_client(coach_with, launch):
+    coach, _ = coach_with(scripted(), facts=False)
+    coach.settings = coach.settings.model_copy(update={"auth": SecretStr("alice:s3cret,bob:hunter2")})
+    assert "s3cret" not in repr(coach.settings) and "s3cret" not in str(coach.settings)
+    url, _ = launch(coach)
+    with pytest.raises(Exception):  # noqa: B017 - gradio_client raises a bare ValueError or httpx error
+        Client(url, verbose=False)
+    with pytest.raises(Exception):  # noqa: B017
+        Client(url, auth=("alice", "wrong"), verbose=False)
+    messages, result, *_ = Client(url, auth=("bob", "hunter2"), verbose=False).predict(
+        PYTORCH_Q, "All guides", api_name="/chat"
+    )
+    assert "6 weeks" in result["answer"]
+
+
+def test_an_api_key_the_endpoint_rejects_is_never_shown_or_logged(coach_with, caplog, monkeypatch):
+    from coach.llm_server import chat_model
+
+    coach, fake = coach_with(scripted(), facts=False)
+    fake.fail_with = 401
+    monkeypatch.setenv("COACH_LLM_BASE_URL", fake.base_url)
+    monkeypatch.setenv("COACH_LLM_MODEL", fake.model)
+    monkeypatch.setenv("COACH_LLM_API_KEY", "sk-very-secret-123")
+    settings = load_settings(index_dir=coach.settings.index_dir)
+    assert "sk-very-secret-123" not in repr(settings)
+    coach.model = chat_model(settings)
+    caplog.set_level(logging.DEBUG)
+    *_, last = Conversation().reply(coach, PYTORCH_Q)
+    assert last.result["error"].startswith("The language model isn't answering")
+    assert "rejected the API key" in last.result["error"]
+    assert "sk-very-secret-123" not in last.result["error"] + caplog.text
+    assert fake.requests  # the endpoint was asked, and said no
