@@ -112,9 +112,10 @@ class Conversation:
 
     def waiting(self, question: str) -> list[Message]:
         """The conversation with a question shown at once, while it waits its turn for the model."""
-        if not question.strip():
+        question = without_controls(question).strip()
+        if not question:
             return self.messages()
-        return [*self.messages(), {"role": "user", "content": escape(question.strip())}, WAITING]
+        return [*self.messages(), {"role": "user", "content": escape(question)}, WAITING]
 
     def turn_at(self, message_index: int) -> Turn | None:
         """The turn whose messages include the message at this index of `messages()`."""

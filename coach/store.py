@@ -191,7 +191,7 @@ def build_index(
                 live, manifest, embedder
             ):
                 # A build killed before its switch left its folder behind: remove it now.
-                _remove_stale_stores(settings.index_dir, keep={live.name, *_replaced_by(live)})
+                _remove_stale_stores(settings.index_dir, keep={live.name, manifest.get("replaces", "")})
                 return IndexReport(len(guides), len(chunks), 0, len(chunks), 0, live.name, skipped)
         else:
             manifest = {}
@@ -225,6 +225,8 @@ def build_index(
                 "guides": corpus,
                 "ids": ids,
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                # Kept until the next update, for a reader that opened it just before the switch.
+                "replaces": previous.name if previous else "",
             }
             _write_atomic(store / MANIFEST, json.dumps(new_manifest, indent=1))
         except BaseException:
@@ -242,13 +244,6 @@ def _store_intact(store: Path, manifest: dict, embedder: MiniLMEmbedder) -> bool
         return collection.count() == len(manifest.get("ids", []))
     except Exception:
         return False
-
-
-def _replaced_by(live: Path) -> list[str]:
-    """The store the live one replaced: the newest complete one made before it (names start
-    with the time they were made). A store made after it never went live."""
-    older = [p.name for p in live.parent.glob("store-*") if p.name < live.name and (p / MANIFEST).is_file()]
-    return sorted(older)[-1:]
 
 
 def _remove_stale_stores(index_dir: Path, keep: set[str]) -> None:

@@ -15,6 +15,7 @@ flags=" $(grep -m1 "^flags" "${CPUINFO:-/proc/cpuinfo}" 2>/dev/null | cut -d: -f
 has() { for f in "$@"; do [[ "$flags" == *" $f "* ]] || return 1; done; }
 if has avx2 fma f16c; then
   args+=" -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
+  has bmi2 || args+=" -DGGML_BMI2=OFF"
   has avx_vnni && args+=" -DGGML_AVX_VNNI=ON"
   # ggml's AVX-512 code needs the foundation, byte/word, doubleword/quadword and vector-length parts.
   if has avx512f avx512bw avx512dq avx512vl; then
@@ -23,5 +24,8 @@ if has avx2 fma f16c; then
     has avx512_vnni && args+=" -DGGML_AVX512_VNNI=ON"
     has avx512_bf16 && args+=" -DGGML_AVX512_BF16=ON"
   fi
+elif [ -n "${flags// /}" ]; then
+  # An x86 CPU without AVX2: ggml would otherwise assume AVX2, FMA, F16C, BMI2 and SSE4.2.
+  args+=" -DGGML_AVX=OFF -DGGML_AVX2=OFF -DGGML_FMA=OFF -DGGML_F16C=OFF -DGGML_BMI2=OFF -DGGML_SSE42=OFF"
 fi
 echo "$args"

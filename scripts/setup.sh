@@ -24,9 +24,12 @@ fi
 # llama.cpp is compiled for this CPU's own vector extensions, never for AMX tiles (see
 # scripts/llama-cmake-args.sh). pip's cache would hand back a wheel built with other options, so
 # the wheel is built once per set of options into a cache of its own and installed from there.
-llama_pin="$(grep -o 'llama-cpp-python\[server\]==[0-9.]*' pyproject.toml | cut -d'=' -f3)"
+llama_pin="$(grep -o 'llama-cpp-python\[server\]==[0-9][0-9a-z.]*' pyproject.toml | cut -d'=' -f3)" || {
+  echo "setup: pyproject.toml pins no llama-cpp-python[server]==VERSION. Restore it from the repository." >&2
+  exit 1
+}
 llama_args="$(scripts/llama-cmake-args.sh)"
-llama_key="$(printf '%s %s' "$llama_pin" "$llama_args" | sha256sum | cut -c1-16)"
+llama_key="$(printf '%s %s %s' "$llama_pin" "$(uname -m)" "$llama_args" | sha256sum | cut -c1-16)"
 if [ ! -f ".venv/.llama-$llama_key" ]; then
   wheels="${XDG_CACHE_HOME:-$HOME/.cache}/career-coach/llama-cpp-python-$llama_key"
   if ! ls "$wheels"/llama_cpp_python-*.whl >/dev/null 2>&1; then

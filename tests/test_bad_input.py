@@ -92,7 +92,7 @@ def shown_is_checked(result: dict) -> None:
 @example(text="And which course does it suggest for that?")  # a follow-up with no history
 @example(text="<img src=x onerror=alert(1)> How long is the DL to MLE move?")
 def test_any_text_in_the_chat_gets_an_answer_or_a_message_and_nothing_unchecked(coach_with, text):
-    coach, _ = coach_with(parrot)
+    coach, _ = coach_with(parrot, facts=False)  # every question the screen lets through reaches the parrot
     *_, last = Conversation().reply(coach, text)
     assert last.busy is False
     shown_is_checked(last.result)
@@ -123,3 +123,11 @@ def test_a_200_turn_conversation_is_told_the_limit(built_index, parrot_endpoint,
         2,
         "coach: 200 turns were given; the limit is 20 (COACH_MAX_TURNS). Give fewer turns.\n",
     )
+
+
+def test_the_parrot_is_asked_and_what_it_was_talked_into_never_shown(coach_with):
+    coach, fake = coach_with(parrot, facts=False)
+    *_, last = Conversation().reply(coach, "How many weeks should a backend developer spend on PyTorch?")
+    assert fake.requests  # the model path was taken: the checker, not the screen, stopped the parrot
+    shown_is_checked(last.result)
+    assert "error" not in last.result
