@@ -15,7 +15,7 @@ from pathlib import Path
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from coach.errors import BadInputError, CorpusMissingError
-from coach.guides import MAX_GUIDE_BYTES, read_guide
+from coach.guides import MAX_GUIDE_BYTES, guide_text, parse_guide
 from coach.records import Chunk, Guide
 
 # Bump when chunk text or ids would change for the same corpus; forces a full re-embed.
@@ -79,8 +79,8 @@ def read_corpus(
     seen: dict[str, str] = {}
     for path in guide_files(corpus_dir):
         try:
-            guide = read_guide(path, max_bytes)
-            digest = hashlib.sha256(" ".join(path.read_text(encoding="utf-8").split()).encode()).hexdigest()
+            raw = guide_text(path, max_bytes)
+            digest = hashlib.sha256(" ".join(raw.split()).encode()).hexdigest()
             if digest in seen:
                 raise BadInputError(
                     f"Guide {path.name} has the same text as {seen[digest]}. Remove one of them."
@@ -91,7 +91,7 @@ def read_corpus(
             skipped.append(f"Skipped: {exc}")
             continue
         seen[digest] = path.name
-        guides.append((path, guide))
+        guides.append((path, parse_guide(path.name, raw)))
     if not guides:
         raise CorpusMissingError(
             f"The corpus folder {corpus_dir} holds no usable guide. " + " ".join(skipped)

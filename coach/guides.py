@@ -60,7 +60,12 @@ MAX_GUIDE_BYTES = 2_000_000  # the five guides are 20-30 kB each
 
 
 def read_guide(path: Path, max_bytes: int = MAX_GUIDE_BYTES) -> Guide:
-    """Read and parse one guide file. Raises BadInputError for a file that is too large, empty,
+    """Read and parse one guide file (see `guide_text`)."""
+    return parse_guide(path.name, guide_text(path, max_bytes))
+
+
+def guide_text(path: Path, max_bytes: int = MAX_GUIDE_BYTES) -> str:
+    """The text of one guide file. Raises BadInputError for a file that is too large, empty,
     binary or not UTF-8, each with the fix."""
     size = path.stat().st_size
     if size > max_bytes:
@@ -82,7 +87,7 @@ def read_guide(path: Path, max_bytes: int = MAX_GUIDE_BYTES) -> Guide:
             f"Guide {path.name} holds binary data (character {found.start()} is a control character), "
             "not text. Remove it from the corpus folder."
         )
-    return parse_guide(path.name, raw)
+    return raw
 
 
 def parse_guide(source: str, raw: str) -> Guide:
