@@ -108,6 +108,7 @@ def validate_turns(turns: list[str], max_chars: int, max_turns: int | None = Non
 
 
 def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
+    from coach.backends import backend_for
     from coach.embeddings import MiniLMEmbedder
     from coach.store import build_index
 
@@ -122,7 +123,7 @@ def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
         print(
             f"Index {state}: {report.guides} guides, {report.chunks} chunks "
             f"({report.embedded} embedded, {report.reused} reused, {report.removed} removed) "
-            f"in {settings.index_dir}"
+            f"in {backend_for(settings).where}"
         )
     return 0
 
@@ -181,28 +182,35 @@ def _print_streamed(session, coach, question: str, width: int = 100):
     """Print each checked sentence of the answer as soon as it is ready, its markers numbered
     as the passages are (the chat page's numbers, which the sources listed after it keep), wrapped at `width`; return
     the final answer. Should the coach withdraw what it streamed (most of the draft failed the
-    checker), the refusal follows, saying so."""
+    checker), the refusal follows, saying so; should the model stop in the middle of the answer,
+    a line says that what was printed is incomplete (the error itself goes to stderr)."""
     from coach.answer import Answer, with_markers
+    from coach.llm import LLMUnavailableError
     from coach.verify import CheckedSentence
 
     column = 0
-    for event in session.stream(coach, question):
-        if isinstance(event, CheckedSentence):
-            for word in with_markers(event.text, [i + 1 for i in event.sources]).split():
-                if column and column + 1 + len(word) > width:
-                    sys.stdout.write("\n")
-                    column = 0
-                sys.stdout.write(f"{' ' if column else ''}{word}")
-                column += len(word) + (1 if column else 0)
-            sys.stdout.flush()
-        elif isinstance(event, Answer):
-            if event.refused and column:
-                print("\n\n(Withdrawn: most of what the model drafted was not in the guides.)")
-            if event.refused or not column:
-                print(textwrap.fill(event.answer, width=width))
-            else:
-                print()
-            return event
+    try:
+        for event in session.stream(coach, question):
+            if isinstance(event, CheckedSentence):
+                for word in with_markers(event.text, [i + 1 for i in event.sources]).split():
+                    if column and column + 1 + len(word) > width:
+                        sys.stdout.write("\n")
+                        column = 0
+                    sys.stdout.write(f"{' ' if column else ''}{word}")
+                    column += len(word) + (1 if column else 0)
+                sys.stdout.flush()
+            elif isinstance(event, Answer):
+                if event.refused and column:
+                    print("\n\n(Withdrawn: most of what the model drafted was not in the guides.)")
+                if event.refused or not column:
+                    print(textwrap.fill(event.answer, width=width))
+                else:
+                    print()
+                return event
+    except LLMUnavailableError:
+        if column:
+            print("\n\n(Interrupted: the model stopped, so the answer above is incomplete.)", flush=True)
+        raise
     raise AssertionError("Coach.stream ends with an Answer")
 
 

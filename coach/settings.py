@@ -55,11 +55,45 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="address the chat page listens on")
     port: int = Field(default=7860, ge=1024, le=65535, description="port of the chat page")
     feedback_dir: Path = Field(default=PROJECT_ROOT / "feedback", description="where votes are kept")
+    # The chat page's line for the one model (coach.waiting): past either bound a question is told
+    # at once that the coach is busy. Each waiting question holds one of the page's 40 threads.
+    max_waiting: int = Field(default=8, ge=0, le=30, description="questions that may wait their turn")
+    max_wait_seconds: float = Field(default=300.0, gt=0, description="longest estimated wait accepted")
     # An optional login for the chat page: "user:password" pairs separated by commas. Secret: never
     # shown in an error, a log or the settings' repr.
     auth: SecretStr | None = Field(default=None)
     # The plan (`coach plan`): how many hours of work one week of a guide's roadmap is taken to be.
     plan_week_hours: float = Field(default=40.0, gt=0, le=80, description="hours in one guide week")
+    # Keep the index on a Chroma server (`chroma run`) instead of in index_dir (see coach.backends).
+    chroma_url: str | None = Field(default=None, description="e.g. http://127.0.0.1:8000")
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _chroma_server(cls, value: str | None) -> str | None:
+        value = (value or "").strip().rstrip("/")
+        if value:
+            cls.chroma_address(value)
+        return value or None
+
+    @staticmethod
+    def chroma_address(url: str) -> tuple[str, int, bool]:
+        """(host, port, TLS) of a Chroma server's URL; without a port, the scheme's (80, 443)."""
+        from urllib.parse import urlsplit
+
+        try:
+            parts = urlsplit(url)
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError:  # a port that is no number or out of range
+            parts, port = None, 0
+        if not (
+            parts
+            and parts.scheme in ("http", "https")
+            and parts.hostname
+            and parts.path in ("", "/")
+            and not (parts.query or parts.fragment or parts.username or parts.password)
+        ):
+            raise ValueError("COACH_CHROMA_URL must be a Chroma server's address, e.g. http://127.0.0.1:8000")
+        return parts.hostname, port, parts.scheme == "https"
 
     @field_validator("auth")
     @classmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -14,6 +15,7 @@ from coach.embeddings import MiniLMEmbedder
 from coach.feedback import FeedbackStore
 from coach.llm import OpenAIChatModel
 from coach.settings import PROJECT_ROOT, Settings, apply_process_switches
+from tests.chroma_server import ChromaServer
 from tests.fake_llm import FakeLLM
 
 apply_process_switches()
@@ -33,6 +35,7 @@ def _isolated_storage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test touches the real index/: every storage path points into tmp_path."""
     monkeypatch.setenv("COACH_INDEX_DIR", str(tmp_path / "index"))
     monkeypatch.setenv("COACH_CORPUS_DIR", str(CORPUS))
+    monkeypatch.delenv("COACH_CHROMA_URL", raising=False)
 
 
 @pytest.fixture(scope="session")
@@ -114,6 +117,20 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaServer]:
+    """A real Chroma server (`chroma run`) on a free loopback port, for the whole session."""
+    with ChromaServer(tmp_path_factory.mktemp("chroma") / "data", free_port()) as server:
+        yield server
+
+
+@pytest.fixture
+def chroma(chroma_server: ChromaServer) -> ChromaServer:
+    """The session's Chroma server, emptied for this test."""
+    chroma_server.wipe()
+    return chroma_server
 
 
 @pytest.fixture
