@@ -1,8 +1,9 @@
 """The coach's chat page: `python app.py` serves it at http://127.0.0.1:7860 until Ctrl-C.
 
 A thin Gradio front end over the core, like the CLI: widgets and events only. Each browser
-session keeps its own conversation; requests queue for the one model, and Gradio shows each
-waiting user their place in the queue. The chat endpoint is named "chat" for `gradio_client`:
+session keeps its own conversation; questions wait in one bounded line for the one model
+(`coach.waiting`), each shown its place and the wait, and one past the bound is told at once
+that the coach is busy. The chat endpoint is named "chat" for `gradio_client`:
 `Client(url).predict("How long does the move take?", "All guides", api_name="/chat")` returns
 the conversation's messages and the answer as data (text, citations, follow-up questions).
 
@@ -25,6 +26,7 @@ from coach.settings import Settings, settings_or_error
 ALL_GUIDES = "All guides"
 SUGGESTIONS = 3
 CORRECTIONS = 4  # the other guides an answer about one move could have meant
+OUTPUTS = 6 + SUGGESTIONS + CORRECTIONS + 1  # how many values `show` returns
 CSS = """
 .gradio-container { max-width: 1080px !important; margin: auto; }
 #coach-header h1 { margin-bottom: 0.1em; }
@@ -70,12 +72,14 @@ def build_app(settings: Settings, coach, feedback):
     from coach.plan import ics as plan_ics
     from coach.plan import make_plan, roadmap
     from coach.plan import markdown as plan_markdown
+    from coach.waiting import Line
 
     labels = {c.source: guide_label(c) for c in coach.retriever.chunks}
     subjects = {s.name: s for s in every_subject(coach.facts)}
     rows = pay_rows(coach.facts)
     plannable = {s.name: s for s in subjects.values() if roadmap(coach.facts[s.guide])}
     guide_of = {label: source for source, label in labels.items()}
+    line = Line(settings.max_waiting, settings.max_wait_seconds)
 
     def hidden_buttons(count: int, kind: str) -> list:
         """Buttons filled in and shown per answer (follow-ups, corrections): `kind-0`, `kind-1` ..."""
@@ -99,7 +103,30 @@ def build_app(settings: Settings, coach, feedback):
         )  # fmt: skip
 
     def chat(message: str, focus: str, conversation: Conversation) -> Iterator[tuple]:
-        for screen in conversation.reply(coach, message or "", guide_of.get(focus)):
+        message, guide = message or "", guide_of.get(focus)
+        if conversation.answered_at_once(coach, message):
+            yield from reply(message, guide, conversation)
+            return
+        ticket = line.join()
+        if ticket is None:
+            yield show(conversation.busy(message, guide, line.busy()), conversation)
+            return
+        used_model = False
+        try:  # the place is given back however this ends: answered, failed, or dropped while waiting
+            said = ""
+            for place in line.waiting(ticket):  # once a second: where Gradio can stop a dropped wait
+                # Only the bubble changes, and only when the place does: the rest is left as it is.
+                bubble = conversation.waiting(message, place) if place != said else gr.skip()
+                said = place
+                yield bubble, *[gr.skip()] * (OUTPUTS - 1)
+            yield from reply(message, guide, conversation)
+            answered = conversation.turns[-1].answer
+            used_model = answered is not None and "first_token" in answered.timings
+        finally:
+            line.leave(ticket, used_model)
+
+    def reply(message: str, guide: str | None, conversation: Conversation) -> Iterator[tuple]:
+        for screen in conversation.reply(coach, message, guide):
             if screen.result.get("error") == EMPTY_QUESTION:
                 gr.Warning(EMPTY_QUESTION)
             yield show(screen, conversation)
@@ -107,8 +134,10 @@ def build_app(settings: Settings, coach, feedback):
     def hold(message: str, conversation: Conversation) -> tuple:
         off = {"interactive": False}
         hidden = [gr.update(visible=False)] * (SUGGESTIONS + CORRECTIONS + 2)
+        message = message or ""
+        place = "" if conversation.answered_at_once(coach, message) else line.outlook()
         return (
-            conversation.waiting(message or ""),
+            conversation.waiting(message, place),
             gr.update(value="", **off),
             gr.update(**off),
             message,
@@ -295,11 +324,16 @@ def build_app(settings: Settings, coach, feedback):
         # The same answer, in one call, for API clients (gradio_client): api_name="/chat"
         # (registered first: the page's own events below would otherwise claim the name).
         api = gr.Button(visible=False)
-        api.click(chat, [box, focus, conversation], outputs, api_name="chat")
-        # The question appears at once (not queued); the answer follows when the model is free.
+        # Never held in Gradio's queue: `line` orders the answers, and turns away at once a
+        # question it has no place for.
+        api.click(chat, [box, focus, conversation], outputs, api_name="chat", concurrency_limit=None)
+        # The question appears at once (not queued) with its place in the line; the answer
+        # follows when the model is free.
         pending = gr.State("")
         held = [chatbot, box, send, pending, label, *buttons, fix_label, *fixes]
-        answer = {"fn": chat, "inputs": [pending, focus, conversation], "outputs": outputs}
+        answer = {
+            "fn": chat, "inputs": [pending, focus, conversation], "outputs": outputs, "concurrency_limit": None,
+        }  # fmt: skip
         # A question sent while the last answer is still closing is answered after it, not dropped.
         quiet = {
             "api_visibility": "private", "show_progress": "full", "show_progress_on": [chatbot],
@@ -333,7 +367,7 @@ def build_app(settings: Settings, coach, feedback):
         )  # fmt: skip
         # Queued (so its thank-you shows) but never waiting behind an answer.
         chatbot.like(vote, conversation, None, api_visibility="private", concurrency_limit=None)
-    # The local model answers one request at a time; the rest wait in a visible queue.
+    # Anything else queued waits its turn, one at a time.
     app.queue(default_concurrency_limit=1)
     return app
 

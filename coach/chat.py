@@ -110,12 +110,29 @@ class Conversation:
     def messages(self) -> list[Message]:
         return [m for t in self.turns for m in t.shown]
 
-    def waiting(self, question: str) -> list[Message]:
-        """The conversation with a question shown at once, while it waits its turn for the model."""
+    def waiting(self, question: str, place: str = "") -> list[Message]:
+        """The conversation with a question shown at once, while it waits its turn for the model;
+        `place` says where it is in the line ("2 questions are ahead of yours; about 40 s.")."""
         question = without_controls(question).strip()
         if not question:
             return self.messages()
-        return [*self.messages(), {"role": "user", "content": escape(question)}, WAITING]
+        bubble = {"role": "assistant", "content": f"_Waiting for the coach: {place}_"} if place else WAITING
+        return [*self.messages(), {"role": "user", "content": escape(question)}, bubble]
+
+    def answered_at_once(self, coach: Coach, question: str) -> bool:
+        """The question is turned back before any answering (empty, too long, past the turn
+        limit): `reply` needs neither the model nor a place in the line for it."""
+        question = without_controls(question).strip()
+        return not question or bool(self._refused(coach, question))
+
+    def busy(self, question: str, guide: str | None, notice: str) -> Screen:
+        """The question shown with the notice that the coach is too busy to take it now; it
+        joins nothing the next question is read against."""
+        question = without_controls(question).strip()
+        self.turns.append(
+            Turn(question, guide, shown=[{"role": "user", "content": escape(question)}, _notice(notice)])
+        )
+        return Screen(self.messages(), self.suggestions, False, {"error": notice})
 
     def turn_at(self, message_index: int) -> Turn | None:
         """The turn whose messages include the message at this index of `messages()`."""
@@ -130,14 +147,9 @@ class Conversation:
         if not question:  # nothing joins the conversation; the page shows the error as a notice
             yield Screen(self.messages(), self.suggestions, False, {"error": EMPTY_QUESTION})
             return
-        limit, turns = coach.settings.max_question_chars, coach.settings.max_turns
         turn = Turn(question, guide, shown=[{"role": "user", "content": escape(question)}])
         self.turns.append(turn)
-        error = ""
-        if len(question) > limit:
-            error = f"That question is {len(question)} characters long; ask it in under {limit}."
-        elif len(self.session.turns) >= turns:
-            error = f'This conversation has reached its {turns} questions. Click "New conversation" to go on.'
+        error = self._refused(coach, question)
         if error:
             turn.shown.append(_notice(error))
             yield Screen(self.messages(), self.suggestions, False, {"error": error})
@@ -167,6 +179,15 @@ class Conversation:
             error = "Something went wrong while answering. Please ask again."
         turn.shown[1:] = [_notice(error)]
         yield Screen(self.messages(), self.suggestions, False, {"error": error})
+
+    def _refused(self, coach: Coach, question: str) -> str:
+        """Why the question is not answered at all, or "" when it is."""
+        limit, turns = coach.settings.max_question_chars, coach.settings.max_turns
+        if len(question) > limit:
+            return f"That question is {len(question)} characters long; ask it in under {limit}."
+        if len(self.session.turns) >= turns:
+            return f'This conversation has reached its {turns} questions. Click "New conversation" to go on.'
+        return ""
 
     def _finish(self, coach: Coach, turn: Turn, answer: Answer) -> None:
         turn.answer = answer

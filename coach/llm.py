@@ -17,6 +17,11 @@ class LLMUnavailableError(CoachError):
     """The model endpoint cannot be reached or refused the request."""
 
 
+class LLMConnectionLostError(LLMUnavailableError):
+    """Nothing answers at the endpoint, or its connection broke in the middle of a reply: the
+    server is gone (not refusing, not slow), so one that was started here can be started again."""
+
+
 class ChatModel(Protocol):
     def stream(self, messages: list[dict[str, str]], max_tokens: int) -> Iterator[str]:
         """Yield the reply's text in pieces, generated at temperature 0."""
@@ -35,6 +40,7 @@ class OpenAIChatModel:
 
         self.base_url = base_url
         self.model = model
+        self.timeout = timeout
         # Local servers ignore the key, but the client insists on one.
         self._client = OpenAI(
             base_url=base_url, api_key=api_key or "not-needed", timeout=timeout, max_retries=0
@@ -43,6 +49,7 @@ class OpenAIChatModel:
     def stream(self, messages: list[dict[str, str]], max_tokens: int) -> Iterator[str]:
         import openai
 
+        replied = False
         try:
             response = self._client.chat.completions.create(
                 model=self.model,
@@ -53,9 +60,19 @@ class OpenAIChatModel:
             )
             for event in response:
                 if event.choices and event.choices[0].delta.content:
+                    replied = True
                     yield event.choices[0].delta.content
-        except openai.APIConnectionError:
+        except openai.APITimeoutError:  # slow, not gone: asking again at once would not help
             raise LLMUnavailableError(
+                f"The language model at {self.base_url} did not answer within {self.timeout:.0f} s. "
+                "Ask again, or set COACH_LLM_TIMEOUT higher."
+            ) from None
+        except openai.APIConnectionError:
+            if replied:  # the server went away (it was killed, or crashed) in mid-reply
+                raise LLMConnectionLostError(
+                    f"The language model at {self.base_url} stopped in the middle of its reply. Ask again."
+                ) from None
+            raise LLMConnectionLostError(
                 f"The language model at {self.base_url} is not answering. Start it (`coach serve`) "
                 "or set COACH_LLM_BASE_URL to a running OpenAI-compatible endpoint."
             ) from None

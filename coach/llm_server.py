@@ -6,7 +6,8 @@ assembled under `models/`: it reuses a server already on that port (waiting, bou
 is busy answering someone else: it serves one request at a time and answers nothing meanwhile),
 or starts one in the background and leaves it running for the next command (`coach stop` ends
 it). The server is started on the first request, so a question refused before any model call
-starts nothing. Each port has its own pid file, naming the server that runs there.
+starts nothing, and started again on the request after it died. Each port has its own pid
+file, naming the server that runs there.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from coach.errors import CoachError
-from coach.llm import OpenAIChatModel
+from coach.llm import LLMConnectionLostError, OpenAIChatModel
 from coach.model_files import is_assembled, model_path
 from coach.settings import Settings
 
@@ -193,17 +194,43 @@ def stop_local_server(settings: Settings) -> bool:
 
 
 class LocalChatModel:
-    """The embedded server's model, started (or found) on the first request."""
+    """The embedded server's model, started (or found) on the first request, and again on the
+    first request after it stopped.
+
+    A request that finds the server gone before any of its reply arrived is sent once more, to
+    a server started again. One cut off in the middle of its reply is not: what was shown of it
+    is not an answer, so it fails with a message saying so, and the next request starts the
+    server. Only the embedded server is restarted: a configured endpoint is not ours to start.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._model: OpenAIChatModel | None = None
 
-    def stream(self, messages: list[dict[str, str]], max_tokens: int) -> Iterator[str]:
+    def _connected(self) -> OpenAIChatModel:
         if self._model is None:
             url = start_local_server(self.settings)
             self._model = OpenAIChatModel(url, self.settings.llm_model, None, self.settings.llm_timeout)
-        yield from self._model.stream(messages, max_tokens)
+        return self._model
+
+    def stream(self, messages: list[dict[str, str]], max_tokens: int) -> Iterator[str]:
+        for attempt in (1, 2):
+            model = self._connected()
+            replied = False
+            try:
+                for piece in model.stream(messages, max_tokens):
+                    replied = True
+                    yield piece
+                return
+            except LLMConnectionLostError:
+                self._model = None  # the server is gone: the next request starts one
+                if replied:
+                    raise LLMConnectionLostError(
+                        "The local model server stopped in the middle of this answer. Ask again: "
+                        "it is started again for your next question."
+                    ) from None
+                if attempt == 2:
+                    raise
 
 
 def chat_model(settings: Settings) -> OpenAIChatModel | LocalChatModel:

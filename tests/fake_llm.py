@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -18,12 +19,14 @@ Reply = Callable[[list[dict]], str]
 
 
 class FakeLLM:
-    def __init__(self, reply: Reply, model: str = "fake-model") -> None:
+    def __init__(self, reply: Reply, model: str = "fake-model", port: int = 0) -> None:
         self.reply = reply
         self.model = model
         self.requests: list[dict] = []
         self.fail_with: int | None = None  # an HTTP status to answer every request with
         self.delay = 0.0  # seconds between streamed words, to watch an answer arrive
+        # Streamed words after which the connection is cut, as a server killed mid-answer cuts it.
+        self.die_after: int | None = None
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -57,9 +60,15 @@ class FakeLLM:
                     return
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
+                if fake.die_after is not None:  # promises more than it sends: a broken stream
+                    self.send_header("Content-Length", str(10**7))
                 self.end_headers()
                 words = text.split(" ")
                 for i, word in enumerate(words):
+                    if i == fake.die_after:
+                        self.wfile.flush()
+                        self.connection.shutdown(socket.SHUT_RDWR)
+                        return
                     piece = word if i == 0 else " " + word
                     event = {
                         "id": "x", "object": "chat.completion.chunk", "created": 0, "model": fake.model,
@@ -70,7 +79,7 @@ class FakeLLM:
                     time.sleep(fake.delay)
                 self.wfile.write(b"data: [DONE]\n\n")
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property

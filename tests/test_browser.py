@@ -126,7 +126,7 @@ def test_question_sources_answer_follow_up_vote_and_html_in_the_browser(browser,
     expect(page.locator("#suggestion-0")).to_be_hidden()
 
 
-def test_second_user_waits_in_a_visible_queue_and_gets_their_own_answer(browser, app_with):
+def test_second_user_is_shown_their_place_in_line_and_gets_their_own_answer(browser, app_with):
     running = app_with(echo_top_passage, facts=False)
     running.fake.delay = 0.25  # a slow model, so the second request has to wait
     first, second = open_chat(browser, running.url), open_chat(browser, running.url)
@@ -134,7 +134,7 @@ def test_second_user_waits_in_a_visible_queue_and_gets_their_own_answer(browser,
     expect(first.locator("#question textarea")).to_be_disabled()  # one question at a time per tab
     expect(first.locator("#chat")).to_contain_text("Sources found", timeout=20_000)
     ask(second, PHD_Q)
-    expect(second.get_by_text("queue", exact=False).first).to_be_visible(timeout=10_000)
+    expect(second.locator("#chat")).to_contain_text("1 question is ahead of yours; about ", timeout=10_000)
     shot(second, "5-waiting-in-the-queue")
     for page, question in ((first, PYTORCH_Q), (second, PHD_Q)):
         wait_for_answer(page, answers=1)

@@ -1,5 +1,6 @@
 """The embedded server's lifecycle: a busy server is waited for, never replaced; each port has its
-own pid file; a question refused before any model call starts no server."""
+own pid file; a question refused before any model call starts no server; a server gone is
+found or started again by the next request. (A real server killed: test_real_model_restart.py.)"""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ import pytest
 
 from coach.answer import Coach
 from coach.errors import CoachError
+from coach.llm import LLMConnectionLostError
 from coach.llm_server import LocalChatModel, port_taken, start_local_server, stop_local_server
 from coach.settings import Settings
 from tests.conftest import free_port
+from tests.fake_llm import FakeLLM
 
 
 def settings_on(port: int, tmp_path) -> Settings:
@@ -89,3 +92,26 @@ def test_a_question_refused_before_any_model_call_starts_no_server(retriever, tm
     # The first request that needs the model starts it, and says what is missing here.
     with pytest.raises(CoachError, match="The local model is not set up"):
         list(coach.model.stream([{"role": "user", "content": "hi"}], 1))
+
+
+def test_a_local_server_gone_mid_reply_is_told_and_the_next_request_finds_or_starts_one(tmp_path):
+    settings = settings_on(free_port(), tmp_path)
+    model = LocalChatModel(settings)
+    hello = [{"role": "user", "content": "hi"}]
+    # A server on the port that serves the model's name is the server found (none is started).
+    with FakeLLM(lambda messages: "one two three four five", settings.llm_model, settings.llm_port) as fake:
+        fake.die_after = 3
+        pieces = []
+        with pytest.raises(LLMConnectionLostError) as cut:
+            pieces.extend(model.stream(hello, 8))
+        assert "".join(pieces) == "one two three"
+        assert str(cut.value) == (
+            "The local model server stopped in the middle of this answer. Ask again: "
+            "it is started again for your next question."
+        )
+        fake.die_after = None
+        assert "".join(model.stream(hello, 8)) == "one two three four five"
+    # Gone before any reply: the same request goes to a server started again, here one that is
+    # not installed; the error says so (not "not answering").
+    with pytest.raises(CoachError, match="The local model is not set up"):
+        list(model.stream(hello, 8))

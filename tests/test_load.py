@@ -32,13 +32,16 @@ def conversation(url: str, first: str) -> tuple[list[dict], list[float]]:
     return seen, latencies
 
 
-def test_thirty_sessions_at_once_get_what_each_gets_alone_and_none_is_dropped(app_with, capsys):
-    running = app_with(echo_top_passage)
+def test_thirty_sessions_at_once_get_what_each_gets_alone_and_none_is_dropped(coach_with, launch, capsys):
+    coach, _ = coach_with(echo_top_passage)
+    # Room in the line for every session's question (past it a question is turned away: test_waiting).
+    coach.settings = coach.settings.model_copy(update={"max_waiting": SESSIONS})
+    url, _ = launch(coach)
     questions = [c.turns[0] for c in load_cases() if c.kind == "fact" and c.split == "dev"][:SESSIONS]
-    alone = {q: conversation(running.url, q)[0] for q in questions}
+    alone = {q: conversation(url, q)[0] for q in questions}
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=SESSIONS) as pool:
-        together = list(pool.map(lambda q: (q, *conversation(running.url, q)), questions))
+        together = list(pool.map(lambda q: (q, *conversation(url, q)), questions))
     elapsed = time.perf_counter() - started
     assert len(together) == SESSIONS
     for question, seen, _ in together:
