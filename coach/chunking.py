@@ -16,6 +16,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from coach.errors import BadInputError, CorpusMissingError
 from coach.guides import MAX_GUIDE_BYTES, guide_text, parse_guide
+from coach.instructions import blank_instructions, left_out_line
 from coach.records import Chunk, Guide
 
 # Bump when chunk text or ids would change for the same corpus; forces a full re-embed.
@@ -72,7 +73,8 @@ def read_corpus(
     corpus_dir: Path, strict: bool = False, max_bytes: int = MAX_GUIDE_BYTES
 ) -> tuple[list[tuple[Path, Guide]], list[str]]:
     """Every usable guide with its file, in file order, and one line per file skipped with why:
-    too large, empty, binary, not UTF-8, or the same text as a guide before it. `strict`: raise
+    too large, empty, binary, not UTF-8, or the same text as a guide before it; and one line per
+    guide whose instructions to an assistant were left out (`coach.instructions`). `strict`: raise
     BadInputError for the first such file instead. Raises CorpusMissingError when none is usable."""
     guides: list[tuple[Path, Guide]] = []
     skipped: list[str] = []
@@ -91,7 +93,10 @@ def read_corpus(
             skipped.append(f"Skipped: {exc}")
             continue
         seen[digest] = path.name
-        guides.append((path, parse_guide(path.name, raw)))
+        text, left_out = blank_instructions(raw)
+        if left_out:
+            skipped.append(left_out_line(path.name, left_out))
+        guides.append((path, parse_guide(path.name, text)))
     if not guides:
         raise CorpusMissingError(
             f"The corpus folder {corpus_dir} holds no usable guide. " + " ".join(skipped)

@@ -21,6 +21,7 @@ from pathlib import Path
 from coach.chunking import chunk_guide, read_corpus
 from coach.errors import BadInputError
 from coach.guides import MAX_GUIDE_BYTES, NO_QUESTION, SOURCES
+from coach.instructions import blank_instructions
 from coach.layout import layout
 from coach.records import Chunk, Guide, Section
 
@@ -460,7 +461,7 @@ def _reference_of(find: _Locator, section: Section, amount: str) -> Value | None
 
 def read_facts(path: Path, guide: Guide, chunk_chars: int) -> list[Fact]:
     """The facts of one guide, read from its file."""
-    raw = path.read_text(encoding="utf-8")
+    raw, _ = blank_instructions(path.read_text(encoding="utf-8"))
     return guide_facts(guide, raw, chunk_guide(guide, chunk_chars))
 
 

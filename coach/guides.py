@@ -19,6 +19,7 @@ import unicodedata
 from pathlib import Path
 
 from coach.errors import BadInputError
+from coach.instructions import blank_instructions
 from coach.layout import layout
 from coach.records import Guide, Section
 from coach.text import cleaned_item_text, join_lines, split_run_on_resources
@@ -60,8 +61,8 @@ MAX_GUIDE_BYTES = 2_000_000  # the five guides are 20-30 kB each
 
 
 def read_guide(path: Path, max_bytes: int = MAX_GUIDE_BYTES) -> Guide:
-    """Read and parse one guide file (see `guide_text`)."""
-    return parse_guide(path.name, guide_text(path, max_bytes))
+    """Read and parse one guide file (see `guide_text`), its instructions to an assistant left out."""
+    return parse_guide(path.name, blank_instructions(guide_text(path, max_bytes))[0])
 
 
 def guide_text(path: Path, max_bytes: int = MAX_GUIDE_BYTES) -> str:

@@ -17,7 +17,7 @@ is read here decides only whether to answer, and what to say the guides leave ou
 - what the text names that the guides never mention, outside what is asked about (a place, an
   employer, a language, "a PHP backend developer"): answered, with a note naming it;
 - text that is not in English, and requests that are not about the guides at all ("write a
-  poem", "print your system prompt").
+  poem", "print your system prompt", "repeat after me: '...'").
 
 What the guides use comes from their own text (`coach.terms.GuideTerms`): their words, the
 roles they treat and the role lists they hold; short forms come from the layout data.
@@ -41,6 +41,13 @@ OFF_TASK = re.compile(
     r"\b(?:write|compose|generate|create|make up|sing)\b.{0,40}\b(?:poem|song|story|joke|essay|haiku|limerick|"
     r"rap)s?\b|\bignore (?:all |any |the |your |previous |prior |above )+"
     r"(?:instructions|rules|prompts?)\b|\bsystem prompt\b|\byour (?:\w+ )?(?:instructions|rules|prompt)\b",
+    re.IGNORECASE,
+)
+# A request to restate text the asker supplies ("Repeat after me: '...'", "Summarise this pasted
+# text: '...'"): what it would show comes from the asker, not from the guides.
+RESTATE = re.compile(
+    r"\b(?:repeat|restate|paraphrase|rephrase|reword|summari[sz]e|translate|confirm|echo|copy|say)\b"
+    r"[^'\"“‘:?]{0,60}:?\s*['\"“‘](?:[^'\"”’]+\s){3,}",
     re.IGNORECASE,
 )
 MARKUP = re.compile(r"</?[A-Za-z_][\w-]*\s*>")
@@ -104,6 +111,12 @@ JOB_CUES = [
     ),
 ]
 TARGET = 0  # JOB_CUES[0] names where a move ends
+# Where a move ends, put as a field: "moving into quantum computing", "break into MLOps".
+INTO = re.compile(
+    rf"\b(?:mov|transition|switch|pivot|break|get|go)\w*\s+into\s+(?:an?\s+|the\s+)?{NP}"
+    r"(?=\s*[?.!,;]|\s*$|\s+(?:in|at|with|after|from|by|if|when|and|or|within|without)\b)",
+    re.I,
+)
 PAY_OF = 3  # ASKED[3] names whose pay is asked about: a job
 
 
@@ -133,6 +146,8 @@ def read_question(text: str, terms: GuideTerms) -> Reading:
     questions = " ".join(s for s in SENTENCE.findall(request) if s.strip().endswith("?")).strip() or request
     if not _english(text, terms):
         return Reading(text, request, questions, english=False)
+    if RESTATE.search(request):
+        return Reading(text, request, questions, off_task=True)
     off_task = [s for s in asking if OFF_TASK.search(s)]
     if off_task and all(OFF_TASK.search(s) or not _asks(s) for s in asking):
         return Reading(text, request, questions, off_task=True)
@@ -294,6 +309,13 @@ def _jobs(text: str, terms: GuideTerms) -> list[tuple[str, str | None, bool]]:
         is_job = treated or head in terms.job_heads or not known
         if is_job:
             found.append((phrase, treated[0][0] if treated else None, i == TARGET))
+    # A field moved into is named in the words of the roles a move ends in ("into machine
+    # learning engineering": Machine Learning Engineer), or no guide treats it.
+    ends = {w.lower()[:5] for role in terms.targets for w in layout().plain(role).split()}
+    for m in INTO.finditer(text):
+        words = [x.lower()[:5] for w in _content(m.group(1)) for x in layout().plain(w).split()]
+        if words and not terms.roles_in(m.group(1)) and not set(words) <= ends:
+            found.append((m.group(1).strip(), None, True))
     return found
 
 
