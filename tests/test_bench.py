@@ -128,3 +128,53 @@ def test_a_saved_run_is_redrawn_and_a_missing_one_is_a_one_line_error(tmp_path, 
     assert (tmp_path / "latest.png").stat().st_size > 1000
     assert main(["--report", "--out", str(tmp_path / "none")]) == 1
     assert capsys.readouterr().err.startswith("bench: no readable run in ")
+
+
+def test_each_context_variant_sends_the_model_what_it_names(coach_with):
+    from bench.context import model_cases, table, use
+
+    coach, fake = coach_with(scripted(), facts=False)
+    question = case([PYTORCH_Q], [["6 weeks", "six weeks"]])
+    assert model_cases(coach, [question]) == [question]
+    assert fake.requests == []  # finding the cases that reach the model asks it nothing
+    sent = {}
+    for variant in ("passages", "top2", "lead1", "excerpts"):
+        use(coach, variant)
+        coach.ask(PYTORCH_Q)
+        sent[variant] = fake.requests[-1]["messages"][-1]["content"]
+    numbers = {v: [n for n in range(1, 5) if f"\n[{n}] " in "\n" + text] for v, text in sent.items()}
+    assert numbers["passages"] == [1, 2, 3, 4]
+    assert numbers["top2"] == [1, 2]
+    first = sent["passages"].split("\n[2] ")[0]
+    assert sent["lead1"].startswith(first)  # the first passage whole, as the coach sends it
+    assert len(sent["lead1"]) < len(sent["passages"])  # the others cut to their excerpts
+    assert len(sent["excerpts"]) < len(sent["lead1"])
+    rows = [
+        {
+            "split": "dev",
+            "correct": True,
+            "refused": False,
+            "expect": "answer",
+            "first_token": 2.0,
+            "new_tokens": 200,
+        },
+        {
+            "split": "dev",
+            "correct": False,
+            "refused": True,
+            "expect": "answer",
+            "first_token": 4.0,
+            "new_tokens": 300,
+        },
+        {
+            "split": "test",
+            "correct": None,
+            "refused": True,
+            "expect": "refuse",
+            "first_token": None,
+            "new_tokens": 0,
+        },
+    ]
+    lines = table({"top2": rows}).splitlines()
+    assert lines[2] == "| top2 | dev | 2 | 250.0 | 3.00 s | 1/2 | 1/2 | 0/0 |"
+    assert lines[3] == "| top2 | test | 1 | 0 | — | 0/0 | 0/0 | 1/1 |"

@@ -1,0 +1,166 @@
+"""How much of the passages the model reads, measured: the golden cases that reach the model, each
+answered with one context variant after another, on the real model, with new prompt tokens,
+time to the first token and correctness per split (dev and test side by side).
+
+The variants (what the model gets after the fixed prompt part; labels unchanged):
+- passages: the four passages whole (the coach's default);
+- excerpts: the lines of each passage that hold the question's words (COACH_MODEL_CONTEXT=excerpts);
+- top2: the first two passages whole;
+- lead1: the first passage whole, then the excerpts of the other three.
+
+`python -m bench.context [--variants passages,lead1,top2,excerpts]` prints a table and writes
+`bench/results/context.json`. It measures; it changes nothing in the coach.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import types
+from collections.abc import Callable, Iterator
+
+from bench.run import RESULTS
+from coach.answer import Coach
+from coach.llm import ChatModel
+from coach.prompts import answer_messages, fixed_messages, render
+from coach.quote import excerpts
+from coach.records import Passage
+from coach.session import build_coach
+from coach.settings import apply_process_switches, load_settings
+from evals.faithfulness import Case, answer_case, load_cases
+from evals.prompt_size import NewTokens, Recording
+
+Messages = list[dict[str, str]]
+
+
+def lead(query: str, passages: list[Passage], coach: Coach) -> Messages:
+    """The first passage whole, the others reduced to their excerpts (dropped when they have none)."""
+    chosen = {e.passage: e for e in excerpts(query, passages, coach.rarity)}
+    blocks = [
+        render("passage", n=n + 1, title=p.chunk.title, section=p.chunk.section, text=text)
+        for n, p in enumerate(passages)
+        if (text := p.chunk.text if n == 0 else "\n".join(chosen[n].lines) if n in chosen else "")
+    ]
+    question = render("question", passages="\n\n".join(blocks), question=query)
+    return [*fixed_messages(), {"role": "user", "content": question}]
+
+
+VARIANTS: dict[str, Callable[[str, list[Passage], Coach], Messages]] = {
+    "passages": lambda q, ps, c: answer_messages(q, ps),
+    "excerpts": lambda q, ps, c: answer_messages(q, ps, excerpts(q, ps, c.rarity)),
+    "top2": lambda q, ps, c: answer_messages(q, ps[:2]),
+    "lead1": lead,
+}
+
+
+class Silent:
+    """A model that answers nothing: finds which cases reach the model, without it."""
+
+    def stream(self, messages: Messages, max_tokens: int) -> Iterator[str]:
+        yield from ()
+
+
+def use(coach: Coach, variant: str) -> None:
+    """This coach (only this one) sends the model the variant's context."""
+    build = VARIANTS[variant]
+
+    def generate(self: Coach, query: str, passages: list[Passage]) -> Iterator[str]:
+        yield from self.model.stream(build(query, passages, self), self.settings.max_answer_tokens)
+
+    coach._generate = types.MethodType(generate, coach)  # type: ignore[method-assign]
+
+
+def model_cases(coach: Coach, cases: list[Case]) -> list[Case]:
+    """The cases whose last turn asks the model for an answer."""
+    real: ChatModel = coach.model
+    coach.model = recording = Recording(Silent())
+    try:
+        reached = []
+        for case in cases:
+            sent = len(recording.requests)
+            answer_case(coach, case)
+            if len(recording.requests) > sent:
+                reached.append(case)
+        return reached
+    finally:
+        coach.model = real
+
+
+def measure(coach: Coach, variant: str, cases: list[Case], tokens: NewTokens) -> list[dict]:
+    use(coach, variant)
+    real = coach.model
+    coach.model = recording = Recording(real)
+    coach.warm_up()
+    rows = []
+    try:
+        for n, case in enumerate(cases, 1):
+            result, _ = answer_case(coach, case, recording, tokens)
+            rows.append({
+                "id": case.id, "split": case.split, "correct": result.correct, "refused": result.refused,
+                "expect": case.expect, "first_token": result.first_token, "total": result.seconds,
+                "new_tokens": result.new_tokens,
+            })  # fmt: skip
+            print(f"\r{variant}: {n}/{len(cases)}", end="", file=sys.stderr, flush=True)
+    finally:
+        coach.model = real
+    print(file=sys.stderr)
+    return rows
+
+
+def _median(values: list) -> float | None:
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def table(results: dict[str, list[dict]]) -> str:
+    lines = [
+        "| variant | split | cases | new tokens, median | first token, median | correct | answerable refused "
+        "| unanswerable refused |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for variant, rows in results.items():
+        for split in ("dev", "test"):
+            part = [r for r in rows if r["split"] == split]
+            graded = [r for r in part if r["correct"] is not None]
+            answerable = [r for r in part if r["expect"] == "answer"]
+            unanswerable = [r for r in part if r["expect"] != "answer"]
+            tokens, first = (
+                _median([r["new_tokens"] for r in part]),
+                _median([r["first_token"] for r in part]),
+            )
+            lines.append(
+                f"| {variant} | {split} | {len(part)} | {tokens if tokens is not None else '—'} | "
+                f"{f'{first:.2f} s' if first is not None else '—'} | "
+                f"{sum(bool(r['correct']) for r in graded)}/{len(graded)} | "
+                f"{sum(bool(r['refused']) for r in answerable)}/{len(answerable)} | "
+                f"{sum(bool(r['refused']) for r in unanswerable)}/{len(unanswerable)} |"
+            )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.context", description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--variants", default=",".join(VARIANTS), help="comma-separated, of: " + ", ".join(VARIANTS)
+    )
+    args = parser.parse_args(argv)
+    variants = [v.strip() for v in args.variants.split(",") if v.strip()]
+    unknown = [v for v in variants if v not in VARIANTS]
+    if unknown:
+        parser.error(f"unknown variant {unknown[0]!r}: pick from {', '.join(VARIANTS)}")
+    apply_process_switches()
+    settings = load_settings()
+    coach = build_coach(settings)
+    tokens = NewTokens.for_settings(settings)
+    cases = model_cases(coach, load_cases())
+    results = {v: measure(coach, v, cases, tokens) for v in variants}
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "context.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
