@@ -96,9 +96,11 @@ def build_app(settings: Settings, coach, feedback):
         fixes = [gr.update(value=g, visible=True) for g in others]
         fixes += [gr.update(visible=False)] * (CORRECTIONS - len(others))
         # The question box and its button are off while this session's question is answered.
+        # Its text is never set here: `hold` emptied it, and what the user types once it is on
+        # again is theirs (an answer's later updates would wipe it).
         ready = {"interactive": not screen.busy}
         return (
-            screen.messages, screen.result, gr.update(value="", **ready), gr.update(**ready),
+            screen.messages, screen.result, gr.update(**ready), gr.update(**ready),
             gr.update(visible=bool(shown)), *buttons, gr.update(visible=bool(others)), *fixes, conversation,
         )  # fmt: skip
 

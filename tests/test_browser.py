@@ -6,6 +6,7 @@ Screenshots land in test-artifacts/screenshots/ (git-ignored). About 40 s.
 from __future__ import annotations
 
 import shutil
+import threading
 import time
 
 import pytest
@@ -182,13 +183,20 @@ def test_an_answer_from_the_facts_says_what_it_is_about_and_one_click_asks_anoth
     assert running.fake.requests == []  # answered from the facts: the model was never asked
 
 
-def test_a_question_sent_as_the_last_answer_closes_is_answered_not_dropped(browser, app_with, monkeypatch):
+def test_a_question_typed_as_the_last_answer_closes_is_kept_and_answered(browser, app_with, monkeypatch):
     running = app_with(scripted())
     answer = Conversation.reply
+    updated = threading.Event()
 
     def lingering(self, *args, **kwargs):
-        """The answer is on screen and the box is on again, but the event has not closed yet."""
-        yield from answer(self, *args, **kwargs)
+        """The answer is on screen and the box is on again, but the event has not closed yet:
+        it sends the same screen once more, then closes 3 s later."""
+        last = None
+        for last in answer(self, *args, **kwargs):
+            yield last
+        time.sleep(2)
+        yield last
+        updated.set()
         time.sleep(3)
 
     monkeypatch.setattr(Conversation, "reply", lingering)
@@ -196,7 +204,13 @@ def test_a_question_sent_as_the_last_answer_closes_is_answered_not_dropped(brows
     ask(page, "How long does the backend move take?")
     chat = page.locator("#chat")
     expect(chat).to_contain_text("The guide gives a timeline of 9-12 months", timeout=60_000)
-    ask(page, "How long is the longest phase of the backend to deep learning roadmap?")
+    box = page.locator("#question textarea")
+    question = "How long is the longest phase of the backend to deep learning roadmap?"
+    box.fill(question)  # typed while the answer's last updates are still coming
+    assert updated.wait(30)
+    page.wait_for_timeout(1_000)  # the late update reaches the page
+    expect(box).to_have_value(question)  # the late update left what was typed alone
+    box.press("Enter")
     expect(chat).to_contain_text(
         "The longest phase is Phase 3: Advanced Architectures and Specialization, at 10 weeks",
         timeout=30_000,
