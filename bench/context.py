@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 import types
 from collections.abc import Callable, Iterator
 
-from bench.run import RESULTS
+from bench.run import RESULTS, _median
 from coach.answer import Coach
 from coach.llm import ChatModel
 from coach.prompts import answer_messages, fixed_messages, render
@@ -73,7 +72,7 @@ def use(coach: Coach, variant: str) -> None:
 
 
 def model_cases(coach: Coach, cases: list[Case]) -> list[Case]:
-    """The cases whose last turn asks the model for an answer."""
+    """The cases that ask the model anything (an answer, or a follow-up rewritten)."""
     real: ChatModel = coach.model
     coach.model = recording = Recording(Silent())
     try:
@@ -109,11 +108,6 @@ def measure(coach: Coach, variant: str, cases: list[Case], tokens: NewTokens) ->
     return rows
 
 
-def _median(values: list) -> float | None:
-    values = [v for v in values if v is not None]
-    return statistics.median(values) if values else None
-
-
 def table(results: dict[str, list[dict]]) -> str:
     lines = [
         "| variant | split | cases | new tokens, median | first token, median | correct | answerable refused "
@@ -126,10 +120,8 @@ def table(results: dict[str, list[dict]]) -> str:
             graded = [r for r in part if r["correct"] is not None]
             answerable = [r for r in part if r["expect"] == "answer"]
             unanswerable = [r for r in part if r["expect"] != "answer"]
-            tokens, first = (
-                _median([r["new_tokens"] for r in part]),
-                _median([r["first_token"] for r in part]),
-            )
+            tokens = _median([r["new_tokens"] for r in part if r["new_tokens"] is not None])
+            first = _median([r["first_token"] for r in part if r["first_token"] is not None])
             lines.append(
                 f"| {variant} | {split} | {len(part)} | {tokens if tokens is not None else '—'} | "
                 f"{f'{first:.2f} s' if first is not None else '—'} | "
