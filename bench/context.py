@@ -3,12 +3,14 @@ answered with one context variant after another, on the real model, with new pro
 time to the first token and correctness per split (dev and test side by side).
 
 The variants (what the model gets after the fixed prompt part; labels unchanged):
-- passages: the four passages whole (the coach's default);
+- passages: the four passages whole, each labelled with its guide and section (the default);
+- grouped: the four passages whole, one line naming each guide over its passages
+  (COACH_MODEL_CONTEXT=grouped; the worked examples laid out the same way);
 - excerpts: the lines of each passage that hold the question's words (COACH_MODEL_CONTEXT=excerpts);
 - top2: the first two passages whole;
 - lead1: the first passage whole, then the excerpts of the other three.
 
-`python -m bench.context [--variants passages,lead1,top2,excerpts]` prints a table and writes
+`python -m bench.context [--variants passages,grouped,lead1,top2,excerpts]` prints a table and writes
 `bench/results/context.json`. It measures; it changes nothing in the coach.
 """
 
@@ -48,6 +50,7 @@ def lead(query: str, passages: list[Passage], coach: Coach) -> Messages:
 
 VARIANTS: dict[str, Callable[[str, list[Passage], Coach], Messages]] = {
     "passages": lambda q, ps, c: answer_messages(q, ps),
+    "grouped": lambda q, ps, c: answer_messages(q, ps, layout="grouped"),
     "excerpts": lambda q, ps, c: answer_messages(q, ps, excerpts(q, ps, c.rarity)),
     "top2": lambda q, ps, c: answer_messages(q, ps[:2]),
     "lead1": lead,
@@ -62,8 +65,12 @@ class Silent:
 
 
 def use(coach: Coach, variant: str) -> None:
-    """This coach (only this one) sends the model the variant's context."""
+    """This coach (only this one) sends the model the variant's context, after the fixed part its
+    layout goes with (warm-up included)."""
     build = VARIANTS[variant]
+    coach.settings = coach.settings.model_copy(
+        update={"model_context": "grouped" if variant == "grouped" else "passages"}
+    )
 
     def generate(self: Coach, query: str, passages: list[Passage]) -> Iterator[str]:
         yield from self.model.stream(build(query, passages, self), self.settings.max_answer_tokens)

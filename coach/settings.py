@@ -41,11 +41,10 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(default=120.0, gt=0, description="seconds to wait for one answer")
     max_answer_tokens: int = Field(default=220, ge=16)
     top_k: int = Field(default=4, ge=1, le=20)
-    # What the model reads of each passage: the whole passage, or the lines holding the question's
-    # words (`coach.quote.excerpts`). Excerpts measured on the golden set: 193 new prompt tokens
-    # instead of 432 and a first token after 3.8 s instead of 8.1 s, as often right on the held-out
-    # half (90%) but less often on the dev half (89% against 94%): not the default.
-    model_context: Literal["passages", "excerpts"] = Field(default="passages")
+    # What the model reads of each passage: the whole passage labelled with its guide and section;
+    # the whole passage, one guide line over its passages (`grouped`); or the lines holding the
+    # question's words (`coach.quote.excerpts`). Measured by `python -m bench.context` (README).
+    model_context: Literal["passages", "grouped", "excerpts"] = Field(default="passages")
     max_question_chars: int = Field(default=1000, ge=10)
     # Turns of one conversation (`coach ask TURN...`, the chat page): each may cost a model call.
     max_turns: int = Field(default=20, ge=1, le=1000)

@@ -10,9 +10,10 @@ any other endpoint's tokenizer (against another endpoint the count is not taken)
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import get_args
 
 from coach.llm import ChatModel
-from coach.prompts import fixed_messages
+from coach.prompts import Layout, fixed_messages
 from coach.settings import Settings
 
 
@@ -33,14 +34,15 @@ class NewTokens:
 
     def __init__(self, count: Callable[[str], int]) -> None:
         self.count = count
-        self.fixed = fixed_messages()
+        self.fixed = [fixed_messages(layout) for layout in get_args(Layout)]
 
     def of(self, messages: list[dict[str, str]]) -> int | None:
-        """The new tokens of an answer request (its question and context); None for any other
-        request (a follow-up rewrite, the judge)."""
-        if messages[: len(self.fixed)] != self.fixed:
-            return None
-        return sum(self.count(m["content"]) for m in messages[len(self.fixed) :])
+        """The new tokens of an answer request (its question and context), after the fixed part of
+        whichever layout it was sent in; None for any other request (a follow-up rewrite, the judge)."""
+        for fixed in self.fixed:
+            if messages[: len(fixed)] == fixed:
+                return sum(self.count(m["content"]) for m in messages[len(fixed) :])
+        return None
 
     @classmethod
     def for_settings(cls, settings: Settings) -> NewTokens | None:

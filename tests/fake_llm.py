@@ -112,7 +112,9 @@ REWRITTEN = "Which course does the backend developer to deep learning engineer g
 def passages_of(messages: list[dict]) -> dict[int, str]:
     """The numbered passages in the last request, as {n: block text}."""
     text = last_user_message(messages)
-    blocks = re.split(r"\n\n(?=\[\d+\] )", text.split("Passages:\n", 1)[1].split("\n\nQuestion:")[0])
+    listed = text.split("Passages:\n", 1)[1].split("\n\nQuestion:")[0]
+    # Laid out by guide, a "Guide: ..." line stands over its passages: each block starts at its number.
+    blocks = re.split(r"\n\n(?:Guide: [^\n]*\n)?(?=\[\d+\] )", re.sub(r"\AGuide: [^\n]*\n", "", listed))
     return {int(b[1 : b.index("]")]): b for b in blocks}
 
 

@@ -137,13 +137,19 @@ def test_each_context_variant_sends_the_model_what_it_names(coach_with):
     question = case([PYTORCH_Q], [["6 weeks", "six weeks"]])
     assert model_cases(coach, [question]) == [question]
     assert fake.requests == []  # finding the cases that reach the model asks it nothing
-    sent = {}
-    for variant in ("passages", "top2", "lead1", "excerpts"):
+    sent, examples = {}, {}
+    for variant in ("passages", "grouped", "top2", "lead1", "excerpts"):
         use(coach, variant)
         coach.ask(PYTORCH_Q)
         sent[variant] = fake.requests[-1]["messages"][-1]["content"]
+        examples[variant] = fake.requests[-1]["messages"][1]["content"]
     numbers = {v: [n for n in range(1, 5) if f"\n[{n}] " in "\n" + text] for v, text in sent.items()}
-    assert numbers["passages"] == [1, 2, 3, 4]
+    assert numbers["passages"] == numbers["grouped"] == [1, 2, 3, 4]
+    title = "From Backend Developer to Deep Learning Engineer: Your 9-Month Transition"
+    assert sent["passages"].count(title) == 4 and sent["grouped"].count(title) == 1
+    assert examples["grouped"].startswith("Passages:\nGuide: ")  # the worked examples laid out alike
+    assert examples["passages"] == examples["lead1"] == examples["top2"]
+    assert coach.settings.model_context == "passages"  # the last variant's layout, not grouped
     assert numbers["top2"] == [1, 2]
     first = sent["passages"].split("\n[2] ")[0]
     assert sent["lead1"].startswith(first)  # the first passage whole, as the coach sends it

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from coach.answer import headed_first
-from coach.prompts import answer_messages
+from coach.prompts import PromptError, _examples, answer_messages, fixed_messages
 from coach.quote import Excerpt, Rarity, excerpts
 from coach.records import Chunk, Passage
 from tests.fake_llm import PYTORCH_Q
@@ -82,3 +84,52 @@ def test_the_real_guides_give_the_model_the_lines_that_matter_under_short_labels
     )
     assert "Phase 1:" in whole and "Phase 1:" not in compact
     assert "Your 9-Month Transition" in whole and "Your 9-Month Transition" not in compact
+
+
+OTHER = Passage(
+    Chunk("id-arch", "004.txt", "From Deep Learning Engineer to AI Architect", "Deep Learning Engineer",
+          "AI Architect", "At a Glance", "glance", 0, "Timeline: 9 months"),
+    1.0,
+)  # fmt: skip
+
+
+def test_grouped_passages_name_each_guide_once_and_keep_their_own_numbers():
+    text = answer_messages("What will I miss?", [PHASE, OTHER, MISS], layout="grouped")[-1]["content"]
+    assert text.startswith(
+        "Passages:\nGuide: From Backend Developer to Deep Learning Engineer\n"
+        "[1] Your Learning Roadmap > Phase 2: Core Deep Learning with PyTorch\nDuration: 6 weeks\n"
+    )
+    assert (
+        "- PyTorch tutorials\n\n[3] Reality Check > What You Might Miss\n- Fast feedback from shipping APIs\n"
+        "- Clear requirements\n\nGuide: From Deep Learning Engineer to AI Architect\n[2] At a Glance\n"
+        "Timeline: 9 months\n\nQuestion: What will I miss?"
+    ) in text
+    assert text.count("From Backend Developer to Deep Learning Engineer") == 1
+
+
+def test_the_worked_examples_are_laid_out_as_the_question_is():
+    whole, grouped = fixed_messages(), fixed_messages("grouped")
+    assert [m["role"] for m in whole] == ["system"] + ["user", "assistant"] * 3
+    assert [m["content"] for m in whole if m["role"] != "user"] == [
+        m["content"] for m in grouped if m["role"] != "user"
+    ]
+    first = whole[1]["content"]
+    assert first.startswith(
+        "Passages:\n[1] From Data Analyst to Data Engineer: Your 6-Month Transition — Skills You'll Need to Learn "
+        "> Apache Spark\nPriority: Critical · 5 weeks\n"
+    )
+    assert "\n\nQuestion: How long should I spend on Spark, and which course covers it?\n\n" in first
+    assert grouped[1]["content"].startswith(
+        "Passages:\nGuide: From Data Analyst to Data Engineer: Your 6-Month Transition\n"
+        "[1] Skills You'll Need to Learn > Apache Spark\nPriority: Critical · 5 weeks\n"
+    )
+    assert answer_messages("What will I miss?", [PHASE], layout="grouped")[:-1] == grouped
+
+
+def test_a_malformed_examples_file_is_named_with_the_fix(tmp_path):
+    broken = tmp_path / "examples.toml"
+    broken.write_text("[[example]\nquestion = 1\n", encoding="utf-8")
+    with pytest.raises(PromptError, match=r"examples\.toml is malformed .* Restore it from the repository"):
+        _examples(broken)
+    with pytest.raises(PromptError, match=r"examples\.toml is missing"):
+        _examples(tmp_path / "gone" / "examples.toml")
