@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from bench.run import RESULTS, _median
 from coach.answer import Coach
 from coach.llm import ChatModel
-from coach.prompts import answer_messages, fixed_messages, render
+from coach.prompts import Labelled, answer_messages, fixed_messages, passages_block, render
 from coach.quote import excerpts
 from coach.records import Passage
 from coach.session import build_coach
@@ -39,12 +39,12 @@ Messages = list[dict[str, str]]
 def lead(query: str, passages: list[Passage], coach: Coach) -> Messages:
     """The first passage whole, the others reduced to their excerpts (dropped when they have none)."""
     chosen = {e.passage: e for e in excerpts(query, passages, coach.rarity)}
-    blocks = [
-        render("passage", n=n + 1, title=p.chunk.title, section=p.chunk.section, text=text)
+    labelled = [
+        Labelled(n + 1, p.chunk.title, p.chunk.section, text)
         for n, p in enumerate(passages)
         if (text := p.chunk.text if n == 0 else "\n".join(chosen[n].lines) if n in chosen else "")
     ]
-    question = render("question", passages="\n\n".join(blocks), question=query)
+    question = render("question", passages=passages_block(labelled), question=query)
     return [*fixed_messages(), {"role": "user", "content": question}]
 
 

@@ -24,7 +24,7 @@ from coach.facts import Fact, PayFigure, Transition, corpus_facts
 from coach.frame import Frame, loose_frame
 from coach.lexical import tokenize
 from coach.llm import ChatModel
-from coach.prompts import Layout, answer_messages
+from coach.prompts import PassageLayout, answer_messages
 from coach.quote import Quote, Rarity, excerpts, quotes
 from coach.reading import Reading, read_question
 from coach.records import Chunk, Passage
@@ -441,7 +441,7 @@ class Coach:
         return [Found(reading.questions, passages), *content, answer]
 
     @property
-    def layout(self) -> Layout:
+    def passage_layout(self) -> PassageLayout:
         """How the passages the model reads are laid out (excerpts keep each passage's own label)."""
         return "grouped" if self.settings.model_context == "grouped" else "passages"
 
@@ -504,11 +504,13 @@ class Coach:
     def warm_up(self) -> None:
         """`load`, and have the model read the fixed part of every prompt (a local server keeps
         the last prompt read; the embedded one starts here if it isn't running)."""
-        for _ in self.model.stream(answer_messages(WARM_UP_QUESTION, self.load(), layout=self.layout), 1):
+        for _ in self.model.stream(
+            answer_messages(WARM_UP_QUESTION, self.load(), layout=self.passage_layout), 1
+        ):
             pass
 
     def _generate(self, query: str, passages: list[Passage]) -> Iterator[str]:
         context = self.settings.model_context
         chosen = excerpts(query, passages, self.rarity) if context == "excerpts" else None
-        messages = answer_messages(query, passages, chosen, layout=self.layout)
+        messages = answer_messages(query, passages, chosen, layout=self.passage_layout)
         yield from self.model.stream(messages, self.settings.max_answer_tokens)

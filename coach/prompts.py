@@ -1,14 +1,16 @@
 """Prompt files from `prompts/`, rendered strictly: a missing variable is an error, never "".
 
 Templates use `$name` placeholders (string.Template). The fixed part of every answer request
-(system rules and worked examples) is rendered without variables, so it stays byte-identical
-between requests and the local server can reuse its cached prefix.
+(system rules, and the worked examples of `examples.toml` laid out as a question's passages are)
+depends on nothing but those files and the layout, so it stays byte-identical between requests
+and the local server can reuse its cached prefix.
 """
 
 from __future__ import annotations
 
 import functools
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
@@ -24,7 +26,7 @@ EXAMPLES_FILE = PROMPTS_DIR / "examples.toml"
 
 
 class PromptError(CoachError):
-    """A prompt file is missing or needs a variable it was not given."""
+    """A prompt file is missing or malformed, or needs a variable it was not given."""
 
 
 @functools.cache
@@ -56,10 +58,10 @@ class Labelled:
     text: str
 
 
-Layout = Literal["passages", "grouped"]
+PassageLayout = Literal["passages", "grouped"]
 
 
-def passages_block(passages: list[Labelled], layout: Layout = "passages") -> str:
+def passages_block(passages: Sequence[Labelled], layout: PassageLayout = "passages") -> str:
     """The numbered passages. `passages`: each labelled with its guide and section. `grouped`: the
     passages of one guide under one line naming it (in the order each guide first comes), each
     labelled with its section only; the numbers stay the passages' own."""
@@ -67,6 +69,8 @@ def passages_block(passages: list[Labelled], layout: Layout = "passages") -> str
         return "\n\n".join(
             render("passage", n=p.n, title=p.title, section=p.section, text=p.text) for p in passages
         )
+    if layout != "grouped":
+        raise ValueError(f"unknown passage layout {layout!r}")
     guides: dict[str, list[Labelled]] = {}
     for p in passages:
         guides.setdefault(p.title, []).append(p)
@@ -80,41 +84,82 @@ def passages_block(passages: list[Labelled], layout: Layout = "passages") -> str
     )
 
 
+@dataclass(frozen=True)
+class Example:
+    """A worked example: a question, its passages and the answer the model is shown."""
+
+    question: str
+    answer: str
+    passages: tuple[Labelled, ...]
+
+
+def _field(table: object, key: str, where: str) -> object:
+    if not isinstance(table, dict) or key not in table:
+        raise ValueError(f"{where} has no {key!r}")
+    return table[key]
+
+
+def _text(table: object, key: str, where: str) -> str:
+    value = _field(table, key, where)
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{where}'s {key!r} is not text")
+    return value
+
+
+def _parse_examples(data: dict) -> tuple[Example, ...]:
+    tables = _field(data, "example", "the file")
+    if not isinstance(tables, list) or not tables:
+        raise ValueError("the file has no [[example]] table")
+    examples = []
+    for i, table in enumerate(tables, 1):
+        where = f"example {i}"
+        found = _field(table, "passage", where)
+        if not isinstance(found, list) or not found:
+            raise ValueError(f"{where} has no [[example.passage]] table")
+        passages = tuple(
+            Labelled(
+                n, *(_text(passage, key, f"{where}, passage {n}") for key in ("title", "section", "text"))
+            )
+            for n, passage in enumerate(found, 1)
+        )
+        examples.append(Example(_text(table, "question", where), _text(table, "answer", where), passages))
+    return tuple(examples)
+
+
 @functools.cache
-def _examples(path: Path = EXAMPLES_FILE) -> tuple[dict, ...]:
+def _examples(path: Path = EXAMPLES_FILE) -> tuple[Example, ...]:
     try:
-        return tuple(tomllib.loads(path.read_text(encoding="utf-8"))["example"])
+        return _parse_examples(tomllib.loads(path.read_text(encoding="utf-8")))
     except FileNotFoundError:
         raise PromptError(f"Prompt file {path} is missing. Restore it from the repository.") from None
-    except (tomllib.TOMLDecodeError, KeyError) as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValueError) as exc:
         raise PromptError(
             f"Prompt file {path} is malformed ({exc}). Restore it from the repository."
         ) from None
 
 
 @functools.cache
-def _fixed(layout: Layout) -> tuple[dict[str, str], ...]:
-    messages = [{"role": "system", "content": render("system")}]
+def _fixed(layout: PassageLayout) -> tuple[tuple[str, str], ...]:
+    messages = [("system", render("system"))]
     for example in _examples():
-        labelled = [
-            Labelled(n, p["title"], p["section"], p["text"]) for n, p in enumerate(example["passage"], 1)
-        ]
-        question = render("question", passages=passages_block(labelled, layout), question=example["question"])
-        messages += [
-            {"role": "user", "content": question},
-            {"role": "assistant", "content": example["answer"]},
-        ]
+        question = render(
+            "question", passages=passages_block(example.passages, layout), question=example.question
+        )
+        messages += [("user", question), ("assistant", example.answer)]
     return tuple(messages)
 
 
-def fixed_messages(layout: Layout = "passages") -> list[dict[str, str]]:
+def fixed_messages(layout: PassageLayout = "passages") -> list[dict[str, str]]:
     """The system rules and worked examples (`examples.toml`, their passages in `layout`): identical
     for every question."""
-    return [dict(m) for m in _fixed(layout)]
+    return [{"role": role, "content": content} for role, content in _fixed(layout)]
 
 
 def answer_messages(
-    question: str, passages: list[Passage], excerpts: list[Excerpt] | None = None, layout: Layout = "passages"
+    question: str,
+    passages: list[Passage],
+    excerpts: list[Excerpt] | None = None,
+    layout: PassageLayout = "passages",
 ) -> list[dict[str, str]]:
     """The fixed part, then the question with its numbered passages in `layout`, each labelled with
     its guide and section. With `excerpts` (`coach.quote.excerpts`), a passage gives only its lines

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import get_args
 
 from coach.llm import ChatModel
-from coach.prompts import Layout, fixed_messages
+from coach.prompts import PassageLayout, fixed_messages
 from coach.settings import Settings
 
 
@@ -34,7 +34,7 @@ class NewTokens:
 
     def __init__(self, count: Callable[[str], int]) -> None:
         self.count = count
-        self.fixed = [fixed_messages(layout) for layout in get_args(Layout)]
+        self.fixed = [fixed_messages(layout) for layout in get_args(PassageLayout)]
 
     def of(self, messages: list[dict[str, str]]) -> int | None:
         """The new tokens of an answer request (its question and context), after the fixed part of

@@ -140,6 +140,10 @@ def test_each_context_variant_sends_the_model_what_it_names(coach_with):
     sent, examples = {}, {}
     for variant in ("passages", "grouped", "top2", "lead1", "excerpts"):
         use(coach, variant)
+        coach.warm_up()  # the server is primed with the fixed part the variant is sent after
+        warmed = fake.requests[-1]["messages"][1]["content"]
+        assert warmed.startswith("Passages:\nGuide: ") == (variant == "grouped")
+        assert coach.settings.model_context == ("grouped" if variant == "grouped" else "passages")
         coach.ask(PYTORCH_Q)
         sent[variant] = fake.requests[-1]["messages"][-1]["content"]
         examples[variant] = fake.requests[-1]["messages"][1]["content"]
@@ -149,7 +153,6 @@ def test_each_context_variant_sends_the_model_what_it_names(coach_with):
     assert sent["passages"].count(title) == 4 and sent["grouped"].count(title) == 1
     assert examples["grouped"].startswith("Passages:\nGuide: ")  # the worked examples laid out alike
     assert examples["passages"] == examples["lead1"] == examples["top2"]
-    assert coach.settings.model_context == "passages"  # the last variant's layout, not grouped
     assert numbers["top2"] == [1, 2]
     first = sent["passages"].split("\n[2] ")[0]
     assert sent["lead1"].startswith(first)  # the first passage whole, as the coach sends it
