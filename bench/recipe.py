@@ -19,6 +19,7 @@ from pathlib import Path
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+from coach.chroma_function import ChromaMiniLM
 from coach.chunking import guide_files
 from coach.embeddings import MiniLMEmbedder
 from coach.llm import ChatModel
@@ -64,7 +65,9 @@ class Recipe:
         ]
         client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
         # An in-memory store, shared by every client of this process: a name of its own.
-        self.collection = client.create_collection(f"recipe-{uuid.uuid4().hex}", embedding_function=embedder)
+        self.collection = client.create_collection(
+            f"recipe-{uuid.uuid4().hex}", embedding_function=ChromaMiniLM(embedder)
+        )
         self.collection.add(ids=[str(i) for i in range(len(texts))], documents=texts)
 
     def retrieve(self, question: str) -> list[str]:

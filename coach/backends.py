@@ -4,8 +4,10 @@ Both hold any number of *stores* (one complete Chroma collection per build) and 
 names the live store and carries its manifest. `coach.store` builds and opens the index through the
 few operations here, the same way for both; switching the pointer to a new store is one write.
 
-- Folder (`COACH_INDEX_DIR`): a store is `index/store-<stamp>/`, the Chroma files and a
-  `manifest.json`; the pointer is the file `index/CURRENT`, replaced by an atomic rename.
+- Folder (`COACH_INDEX_DIR`): a store is `index/store-<stamp>/`, the Chroma files, a
+  `manifest.json` and `chunks.json` (every chunk's id and fields, in order: what a reader needs
+  before its first search, without opening Chroma); the pointer is the file `index/CURRENT`,
+  replaced by an atomic rename.
 - Server (`COACH_CHROMA_URL`): a store is the collection `guides-<stamp>`; the pointer is the one
   record of the collection `coach-current`: its metadata names the live store and its document holds
   the manifest (a document, not metadata: Chroma Cloud caps a metadata value at 4 KB, and the
@@ -33,10 +35,12 @@ from typing import Any
 
 import httpx
 
+from coach.embeddings import MiniLMEmbedder
 from coach.errors import BadInputError, CoachError
 from coach.settings import Settings
 
 MANIFEST = "manifest.json"
+CHUNKS = "chunks.json"
 POINTER = "coach-current"
 HEARTBEAT_TIMEOUT = 5.0  # seconds; Chroma's own client waits for ever
 
@@ -54,6 +58,7 @@ class Backend(ABC):
 
     where: str  # for messages: the index folder, or "the Chroma server at http://..."
     prefix: str  # the start of every store's name
+    keeps_chunks = False  # whether each store's chunks are also kept outside Chroma
 
     @abstractmethod
     def client(self, store: str) -> Any:
@@ -82,6 +87,13 @@ class Backend(ABC):
     def drop(self, store: str) -> None:
         """Remove a store; best effort, as what is left is removed by the next build."""
 
+    def keep_chunks(self, store: str, chunks: list[dict]) -> None:  # noqa: B027 - most keep none
+        """Keep a store's chunks (each a dict of its id and fields, in order) outside Chroma."""
+
+    def read_chunks(self, store: str) -> str | None:
+        """The chunks kept outside Chroma, as stored; None when none are kept."""
+        return None
+
     def session(self) -> AbstractContextManager[None]:
         """Around a build or an open: turns a lost connection into a one-line error."""
         return nullcontext()
@@ -89,13 +101,15 @@ class Backend(ABC):
     def new_store(self) -> str:
         return f"{self.prefix}{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
 
-    def collection(self, store: str, embedder: Any, create: bool = False) -> Any:
-        name = self.collection_name(store)
+    def collection(self, store: str, embedder: MiniLMEmbedder, create: bool = False) -> Any:
+        from coach.chroma_function import ChromaMiniLM
+
+        name, function = self.collection_name(store), ChromaMiniLM(embedder)
         if create:
             return self.client(store).create_collection(
-                name, embedding_function=embedder, configuration={"hnsw": {"space": "cosine"}}
+                name, embedding_function=function, configuration={"hnsw": {"space": "cosine"}}
             )
-        return self.client(store).get_collection(name, embedding_function=embedder)
+        return self.client(store).get_collection(name, embedding_function=function)
 
 
 def backend_for(settings: Settings) -> Backend:
@@ -112,6 +126,7 @@ def _chroma_settings() -> Any:
 
 class FolderBackend(Backend):
     prefix = "store-"
+    keeps_chunks = True
 
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = index_dir
@@ -146,6 +161,17 @@ class FolderBackend(Backend):
         # The manifest first: until CURRENT names the store, no reader looks at it.
         _write_atomic(self.index_dir / store / MANIFEST, json.dumps(manifest, indent=1))
         _write_atomic(self.index_dir / "CURRENT", store + "\n")
+
+    def keep_chunks(self, store: str, chunks: list[dict]) -> None:
+        _write_atomic(self.index_dir / store / CHUNKS, json.dumps(chunks, ensure_ascii=False))
+
+    def read_chunks(self, store: str) -> str | None:
+        try:
+            return (self.index_dir / store / CHUNKS).read_text(encoding="utf-8")
+        except FileNotFoundError:  # a store built before chunks were kept: Chroma has them
+            return None
+        except (OSError, ValueError):  # unreadable bytes count as an unreadable list
+            return ""
 
     def stores(self) -> list[str]:
         return sorted(p.name for p in self.index_dir.glob(f"{self.prefix}*") if p.is_dir())

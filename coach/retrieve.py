@@ -9,6 +9,7 @@ Not here: rewriting follow-up questions, or deciding whether the passages answer
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Literal
 
@@ -44,7 +45,8 @@ class Retriever:
         self.index = index
         self.chunks = index.chunks
         self._embedder = embedder
-        self._lexical = LexicalIndex([c.document for c in self.chunks])
+        self._lexical: LexicalIndex | None = None
+        self._lexical_lock = threading.Lock()
         self._position = {c.id: i for i, c in enumerate(self.chunks)}
         self._guides = {c.source: (c.from_role, c.to_role) for c in self.chunks}
         # What the guides use and treat, for reading what a question is about.
@@ -54,6 +56,14 @@ class Retriever:
     def open(cls, settings: Settings, embedder: MiniLMEmbedder | None = None) -> Retriever:
         embedder = embedder or MiniLMEmbedder(settings.embedding_model_dir)
         return cls(open_index(settings, embedder), embedder)
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        """BM25 over the chunks, built at the first search (a fact answer needs none)."""
+        with self._lexical_lock:
+            if self._lexical is None:
+                self._lexical = LexicalIndex([c.document for c in self.chunks])
+        return self._lexical
 
     def guide_titles(self) -> dict[str, str]:
         return {c.source: c.title for c in self.chunks}
@@ -69,7 +79,7 @@ class Retriever:
         )
         dense = [self._position[i] for i in found["ids"][0]]
         similarity = {p: 1.0 - d for p, d in zip(dense, found["distances"][0], strict=True)}
-        scores = self._lexical.scores(query)
+        scores = self.lexical.scores(query)
         order = np.argsort(-scores, kind="stable")
         allowed = (lambda i: self.chunks[i].source == only) if only else (lambda i: True)
         lexical = [int(i) for i in order if scores[i] > 0 and allowed(int(i))][:CANDIDATES]

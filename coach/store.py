@@ -6,8 +6,8 @@ folder (`index/`) or a Chroma server (`COACH_CHROMA_URL`), is `coach.backends`; 
 the same for both. An update writes a complete new store (reusing the stored embeddings of
 unchanged chunks, so only new or changed text is embedded), checks it, then switches the pointer
 to it in one write. A crash at any point leaves the pointer on the previous, complete store; what
-the crash left is removed by the next run. A reader checks that the store it opens holds exactly
-the ids its manifest lists.
+the crash left is removed by the next run. A reader checks that what it reads (the chunk list kept
+beside a store, the store itself when it first searches) holds exactly the ids its manifest lists.
 
 Not here: searching (see `coach.retrieve`).
 """
@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
@@ -44,19 +47,31 @@ class IndexReport:
     removed: int
     store: str
     skipped: list[str] = field(default_factory=list)  # one line per corpus file left out, with why
+    # A new store was written: new text, or the old store was damaged or lacked its chunk list.
+    wrote: bool = True
 
     @property
     def changed(self) -> bool:
-        return bool(self.embedded or self.removed)
+        return self.wrote
 
 
-@dataclass
 class OpenIndex:
-    """A verified, readable index: the Chroma collection and every chunk it holds, in order."""
+    """A verified, readable index: every chunk it holds, in order, and its Chroma collection,
+    opened on first use (a fact answer reads the chunks and never searches)."""
 
-    collection: object
-    chunks: list[Chunk]
-    manifest: dict
+    def __init__(self, chunks: list[Chunk], manifest: dict, collection: Callable[[], Any]) -> None:
+        self.chunks = chunks
+        self.manifest = manifest
+        self._open = collection
+        self._collection: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def collection(self) -> Any:
+        with self._lock:
+            if self._collection is None:
+                self._collection = self._open()
+        return self._collection
 
 
 def _fingerprint(chunks: list[Chunk]) -> str:
@@ -87,27 +102,56 @@ def _manifest(pointer: Pointer, where: str) -> dict:
 
 
 def open_index(settings: Settings, embedder: MiniLMEmbedder) -> OpenIndex:
-    """Open the live store and check that it holds exactly what its manifest lists."""
+    """Open the live store. Its chunks come from the list kept beside it, checked against the
+    manifest, and Chroma is opened (and checked) at the first search; where no list is kept (a
+    Chroma server, a store built before lists were kept), from the store, checked now."""
     backend = backend_for(settings)
     with backend.session():
         pointer = backend.read_pointer()
         if pointer is None:
             raise IndexMissingError(f"No index found in {backend.where}. Run `coach index`.")
         manifest = _manifest(pointer, backend.where)
+        kept = backend.read_chunks(pointer.store)
+    store = pointer.store
+    if kept is not None:
+        chunks = _kept_chunks(kept, manifest, backend.where)
+        return OpenIndex(chunks, manifest, lambda: _checked(backend, store, manifest, embedder, [])[0])
+    collection, got = _checked(backend, store, manifest, embedder, ["metadatas"])
+    by_id = dict(zip(got["ids"], got["metadatas"] or [], strict=True))
+    chunks = [Chunk.from_metadata(i, by_id[i]) for i in manifest["ids"]]
+    return OpenIndex(chunks, manifest, lambda: collection)
+
+
+def _checked(
+    backend: Backend, store: str, manifest: dict, embedder: MiniLMEmbedder, include: list[str]
+) -> tuple[Any, dict]:
+    """The store's collection and what `get` returns for `include`, once its ids are the manifest's."""
+    with backend.session():
         try:
-            collection = backend.collection(pointer.store, embedder)
-            got = collection.get(include=["metadatas"])
+            collection = backend.collection(store, embedder)
+            got = collection.get(include=include)
         except PASS_ON:
             raise
         except Exception as exc:  # Chroma raises many types for a damaged store
             raise IndexCorruptError(
                 f"The index in {backend.where} cannot be read ({type(exc).__name__}). {REBUILD_HINT}"
             ) from None
-    by_id = dict(zip(got["ids"], got["metadatas"] or [], strict=True))
-    if set(by_id) != set(manifest["ids"]):
+    if set(got["ids"]) != set(manifest["ids"]):
         raise IndexCorruptError(f"The index in {backend.where} does not match its manifest. {REBUILD_HINT}")
-    chunks = [Chunk.from_metadata(i, by_id[i]) for i in manifest["ids"]]
-    return OpenIndex(collection=collection, chunks=chunks, manifest=manifest)
+    return collection, got
+
+
+def _kept_chunks(kept: str, manifest: dict, where: str) -> list[Chunk]:
+    """The chunks of a store's kept list, which must be the manifest's, in its order."""
+    try:
+        chunks = [Chunk.from_metadata(k["id"], k) for k in json.loads(kept)]
+    except (ValueError, TypeError, KeyError):
+        raise IndexCorruptError(
+            f"The chunk list of the index in {where} is unreadable. {REBUILD_HINT}"
+        ) from None
+    if [c.id for c in chunks] != manifest["ids"]:
+        raise IndexCorruptError(f"The index in {where} does not match its manifest. {REBUILD_HINT}")
+    return chunks
 
 
 def _reusable_embeddings(
@@ -127,7 +171,14 @@ def _reusable_embeddings(
 
 def _store_intact(backend: Backend, store: str, manifest: dict, embedder: MiniLMEmbedder) -> bool:
     try:
+        if backend.keeps_chunks:
+            kept = backend.read_chunks(store)
+            if kept is None:
+                return False  # built before chunks were kept: the update keeps them
+            _kept_chunks(kept, manifest, backend.where)
         return backend.collection(store, embedder).count() == len(manifest.get("ids", []))
+    except IndexCorruptError:
+        return False
     except PASS_ON:
         raise
     except Exception:
@@ -160,7 +211,9 @@ def build_index(
             ):
                 # A build killed before its switch left its store behind: remove it now.
                 _remove_stale_stores(backend, keep={previous, manifest.get("replaces", "")})
-                return IndexReport(len(guides), len(chunks), 0, len(chunks), 0, previous, skipped)
+                return IndexReport(
+                    len(guides), len(chunks), 0, len(chunks), 0, previous, skipped, wrote=False
+                )
         old_ids = set(manifest.get("ids", []))
         reused = _reusable_embeddings(backend, previous, manifest, set(ids) & old_ids, embedder)
         fresh = [c for c in chunks if c.id not in reused]
@@ -181,6 +234,7 @@ def build_index(
                 )
             if collection.count() != len(chunks):
                 raise CoachError(f"The new index holds {collection.count()} of {len(chunks)} chunks.")
+            backend.keep_chunks(store, [{"id": c.id, **c.metadata()} for c in chunks])
         except BaseException:
             backend.drop(store)
             raise

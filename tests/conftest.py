@@ -51,9 +51,9 @@ class CountingEmbedder(MiniLMEmbedder):
         self._model = real._load()
         self.embedded = 0
 
-    def __call__(self, input):  # noqa: A002 - Chroma's parameter name
-        self.embedded += len(input)
-        return super().__call__(input)
+    def __call__(self, texts):
+        self.embedded += len(texts)
+        return super().__call__(texts)
 
 
 @pytest.fixture

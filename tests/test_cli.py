@@ -324,3 +324,20 @@ def test_ask_prints_each_checked_sentence_as_it_is_ready(indexed, monkeypatch):
     assert out.startswith("No PhD is needed to become an AI engineer [1]. Most production AI engineering")
     assert "\nSources:\n[1] AI Engineer Career Transition Guide" in out
     assert first_at is not None and ended - first_at > 1.0  # shown long before the answer was complete
+
+
+def test_a_fact_answer_from_the_shell_imports_neither_chroma_nor_bm25_nor_torch(indexed):
+    """What a fact answer needs is the chunk list kept beside the index: opening Chroma (about
+    0.7 s) and building BM25 are left to a search."""
+    import os
+
+    probe = (
+        "import json, sys\n"
+        "from coach.cli import main\n"
+        "code = main(['ask', '--json', 'How long is the backend to deep learning transition?'])\n"
+        "print(json.dumps([code] + [m in sys.modules for m in ('chromadb', 'bm25s', 'torch')]), file=sys.stderr)\n"
+    )
+    env = {**os.environ, "COACH_LLM_BASE_URL": "http://127.0.0.1:9/v1"}  # nothing answers there
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
+    assert json.loads(out.stdout)["answered_by"] == "facts"
+    assert json.loads(out.stderr.splitlines()[-1]) == [0, False, False, False]

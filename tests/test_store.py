@@ -174,3 +174,77 @@ def test_an_index_folder_that_cant_be_created_is_one_line_naming_the_setting(tmp
         "Set COACH_INDEX_DIR to a folder you can write to."
     )
     assert caught.value.exit_code == 2
+
+
+def test_chunks_are_read_from_the_list_kept_beside_the_store_and_chroma_is_checked_at_the_first_search(
+    settings_for, embedder
+):
+    from coach.retrieve import Retriever
+
+    settings = settings_for()
+    report = build_index(settings, embedder)
+    kept = json.loads((settings.index_dir / report.store / "chunks.json").read_text())
+    assert len(kept) == report.chunks == 150
+    assert set(kept[0]) == {
+        "id",
+        "source",
+        "title",
+        "from_role",
+        "to_role",
+        "section",
+        "kind",
+        "position",
+        "text",
+    }
+    assert [c.id for c in Retriever.open(settings, embedder).chunks] == [k["id"] for k in kept]
+    # The list and the manifest name a chunk the Chroma store lacks: the open reads the chunks
+    # (a fact answer needs nothing else), and the first search finds the store damaged.
+    extra = {**kept[0], "id": "0" * 32}
+    (settings.index_dir / report.store / "chunks.json").write_text(json.dumps([*kept, extra]))
+    manifest_path = settings.index_dir / report.store / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest_path.write_text(json.dumps({**manifest, "ids": [*manifest["ids"], extra["id"]]}))
+    retriever = Retriever.open(settings, embedder)
+    assert len(retriever.chunks) == 151
+    with pytest.raises(IndexCorruptError, match="does not match its manifest. Run `coach index --rebuild`."):
+        retriever.search("How long is the backend to deep learning transition?")
+
+
+def test_a_store_without_a_chunk_list_is_read_from_chroma_and_the_next_update_keeps_one(
+    settings_for, counting
+):
+    settings = settings_for()
+    first = build_index(settings, counting)
+    (settings.index_dir / first.store / "chunks.json").unlink()
+    assert [c.id for c in open_index(settings, counting).chunks] == json.loads(
+        (settings.index_dir / first.store / "manifest.json").read_text()
+    )["ids"]
+    counting.embedded = 0
+    update = build_index(settings, counting)
+    assert (update.embedded, update.reused, counting.embedded, update.changed) == (0, first.chunks, 0, True)
+    assert update.store != first.store and (settings.index_dir / update.store / "chunks.json").is_file()
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda kept: "[{", "chunk list of the index in .* is unreadable"),
+        (
+            lambda kept: json.dumps([{"id": k["id"]} for k in kept]),
+            "chunk list of the index in .* is unreadable",
+        ),
+        (lambda kept: json.dumps(kept[1:]), "does not match its manifest"),
+    ],
+)
+def test_a_damaged_chunk_list_is_corrupt_and_an_ordinary_update_repairs_it(
+    settings_for, embedder, damage, message
+):
+    settings = settings_for()
+    report = build_index(settings, embedder)
+    path = settings.index_dir / report.store / "chunks.json"
+    path.write_text(damage(json.loads(path.read_text())))
+    with pytest.raises(IndexCorruptError, match=f"{message}. Run `coach index --rebuild`."):
+        open_index(settings, embedder)
+    repaired = build_index(settings, embedder)
+    assert repaired.store != report.store and repaired.embedded == 0
+    assert len(open_index(settings, embedder).chunks) == report.chunks
