@@ -9,7 +9,7 @@ Not here: rewriting follow-up questions, or deciding whether the passages answer
 
 from __future__ import annotations
 
-import threading
+import functools
 from dataclasses import dataclass
 from typing import Literal
 
@@ -45,8 +45,6 @@ class Retriever:
         self.index = index
         self.chunks = index.chunks
         self._embedder = embedder
-        self._lexical: LexicalIndex | None = None
-        self._lexical_lock = threading.Lock()
         self._position = {c.id: i for i, c in enumerate(self.chunks)}
         self._guides = {c.source: (c.from_role, c.to_role) for c in self.chunks}
         # What the guides use and treat, for reading what a question is about.
@@ -57,13 +55,10 @@ class Retriever:
         embedder = embedder or MiniLMEmbedder(settings.embedding_model_dir)
         return cls(open_index(settings, embedder), embedder)
 
-    @property
+    @functools.cached_property
     def lexical(self) -> LexicalIndex:
         """BM25 over the chunks, built at the first search (a fact answer needs none)."""
-        with self._lexical_lock:
-            if self._lexical is None:
-                self._lexical = LexicalIndex([c.document for c in self.chunks])
-        return self._lexical
+        return LexicalIndex([c.document for c in self.chunks])
 
     def guide_titles(self) -> dict[str, str]:
         return {c.source: c.title for c in self.chunks}

@@ -14,9 +14,9 @@ Not here: searching (see `coach.retrieve`).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -48,11 +48,7 @@ class IndexReport:
     store: str
     skipped: list[str] = field(default_factory=list)  # one line per corpus file left out, with why
     # A new store was written: new text, or the old store was damaged or lacked its chunk list.
-    wrote: bool = True
-
-    @property
-    def changed(self) -> bool:
-        return self.wrote
+    changed: bool = True
 
 
 class OpenIndex:
@@ -63,15 +59,10 @@ class OpenIndex:
         self.chunks = chunks
         self.manifest = manifest
         self._open = collection
-        self._collection: Any = None
-        self._lock = threading.Lock()
 
-    @property
+    @functools.cached_property
     def collection(self) -> Any:
-        with self._lock:
-            if self._collection is None:
-                self._collection = self._open()
-        return self._collection
+        return self._open()
 
 
 def _fingerprint(chunks: list[Chunk]) -> str:
@@ -212,7 +203,7 @@ def build_index(
                 # A build killed before its switch left its store behind: remove it now.
                 _remove_stale_stores(backend, keep={previous, manifest.get("replaces", "")})
                 return IndexReport(
-                    len(guides), len(chunks), 0, len(chunks), 0, previous, skipped, wrote=False
+                    len(guides), len(chunks), 0, len(chunks), 0, previous, skipped, changed=False
                 )
         old_ids = set(manifest.get("ids", []))
         reused = _reusable_embeddings(backend, previous, manifest, set(ids) & old_ids, embedder)
