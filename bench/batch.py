@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 
+from coach.chunking import guide_files
+from coach.errors import CoachError
+from coach.llm_server import check_local_model
 from coach.model_files import model_path
 from coach.settings import load_settings
 
@@ -24,9 +28,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ubatch", default="512,256,128,64", help="micro-batch sizes, comma-separated")
     sizes = [int(s) for s in parser.parse_args(argv).ubatch.split(",")]
     settings = load_settings()
+    try:
+        check_local_model(settings)
+        guide = guide_files(settings.corpus_dir)[0].read_text(encoding="utf-8")
+    except CoachError as exc:
+        print(f"bench.batch: {exc}", file=sys.stderr)
+        return exc.exit_code
     from llama_cpp import Llama  # the embedded model's runtime; only this measurement loads it here
 
-    guide = sorted(settings.corpus_dir.glob("*.txt"))[0].read_text()
     print(f"{TOKENS} prompt tokens, {RUNS} runs per size, {settings.llm_threads} threads, batch 512")
     for size in sizes:
         llm = Llama(
