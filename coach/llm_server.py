@@ -129,7 +129,7 @@ def start_local_server(settings: Settings, wait_seconds: float = 180.0) -> str:
             "--n_ctx", str(settings.llm_context),
             "--n_threads", str(settings.llm_threads),
             "--n_batch", "512",
-            # Reads prompts about 5% faster than 512 here (python -m bench.batch).
+            # Read prompts 1-8% faster than 512 here over four runs (python -m bench.batch).
             "--n_ubatch", "256",
             # The default keeps a row of 151,936 float32 logits for every token of the context
             # (up to 2.5 GB at 4,096 tokens); nothing here asks for logprobs.
