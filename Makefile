@@ -3,8 +3,9 @@ SAMPLE_QUESTION := How many weeks should a backend developer spend on PyTorch wh
 
 .PHONY: run test setup browser index ask lint retrieval-table stop bench
 
-# Serves the chat page at http://127.0.0.1:7860 until Ctrl-C.
-run: setup index
+# Serves the chat page at http://127.0.0.1:7860 until Ctrl-C (the model reads the guides behind it).
+run: setup
+	.venv/bin/coach index --no-states
 	.venv/bin/python app.py
 
 test: setup browser
@@ -26,10 +27,12 @@ lint: setup
 	.venv/bin/ruff check coach tests evals bench app.py
 	.venv/bin/ruff format --check coach tests evals bench app.py
 
-# The coach against the tutorial recipe on the golden set's held-out half (~30 min):
-# bench/results/latest.json, latest.md and latest.png.
+# The coach against the tutorial recipe on the golden set's held-out half (~20 min):
+# bench/results/latest.json, latest.md and latest.png; then what the model reads, three layouts
+# side by side on the golden set and the first blind set (~40 min): bench/results/context.json.
 bench: index
 	.venv/bin/python -m bench
+	.venv/bin/python -m bench.context --variants passages,guide,guide_hint --cases evals/golden.jsonl evals/blind_1.jsonl
 
 retrieval-table: index
 	.venv/bin/python -m evals.retrieval

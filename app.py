@@ -57,8 +57,16 @@ EXAMPLES = [
 ]
 
 
-def build_app(settings: Settings, coach, feedback):
-    """The Gradio Blocks app for one Coach and one FeedbackStore."""
+class ModelStatus:
+    """What the model behind the page is doing, as the page's status line says it."""
+
+    def __init__(self, text: str = "") -> None:
+        self.text = text
+
+
+def build_app(settings: Settings, coach, feedback, status: ModelStatus | None = None):
+    """The Gradio Blocks app for one Coach and one FeedbackStore; `status`, when given, is shown
+    under the header and read again every few seconds."""
     # No `from __future__ import annotations` in this file: Gradio reads the handlers'
     # annotations (gr.LikeData, gr.SelectData) at run time to know what to pass them.
     import gradio as gr
@@ -226,6 +234,9 @@ def build_app(settings: Settings, coach, feedback):
             "passages each answer comes from. When the guides don't cover something, it says so.",
             elem_id="coach-header",
         )
+        if status is not None:
+            status_line = gr.Markdown(status.text, elem_id="model-status")
+            gr.Timer(3.0).tick(lambda: status.text, None, status_line, queue=False, api_visibility="private")
         with gr.Tabs():
             with gr.Tab("Chat", elem_id="chat-tab"):
                 focus = gr.Dropdown(
@@ -397,15 +408,26 @@ def _port_free(host: str, port: int) -> bool:
     return True
 
 
-def _warm_up(coach) -> None:
+def _warm_up(coach, status: ModelStatus) -> None:
+    """Start the model and have it read the fixed part, then each guide not kept yet (once: the
+    embedded server keeps each guide's state on disk), saying so in the status line."""
     print("Warming up the model (about 20 s on 2 cores)…", flush=True)
     started = time.monotonic()
     try:
         coach.warm_up()
+        print(f"Model ready in {time.monotonic() - started:.0f} s.", flush=True)
+        status.text = "_Model ready._"
+
+        def progress(done: int, of: int, guide: str) -> None:
+            status.text = f"_Model ready. Reading the guides once, for faster answers: {done} of {of} done._"
+            print(f"Model states: {done}/{of} guides kept, {time.monotonic() - started:.0f} s", flush=True)
+
+        if coach.keep_states(progress):
+            print(f"Every guide kept in {time.monotonic() - started:.0f} s.", flush=True)
+        status.text = "_Model ready._"
     except Exception as exc:  # the page still serves, and tells users what is wrong
         print(f"app: warning: the model did not warm up: {exc}", file=sys.stderr, flush=True)
-        return
-    print(f"Model ready in {time.monotonic() - started:.0f} s.", flush=True)
+        status.text = "_The model is not answering: answers from the guides' facts still work._"
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -438,7 +460,8 @@ def main() -> int:
         if started_server:
             check_local_model(settings)  # a missing model stops here, not behind a served page
         coach = build_coach(settings, embedder)
-        app = build_app(settings, coach, FeedbackStore(settings.feedback_dir))
+        status = ModelStatus("_The model is starting: answers from the guides' facts work now._")
+        app = build_app(settings, coach, FeedbackStore(settings.feedback_dir), status)
         coach.load()  # before serving: the tagger must not load while a question loads the embedder
         app.launch(
             server_name=settings.host,
@@ -449,7 +472,7 @@ def main() -> int:
         print(f"Career Coach: http://{settings.host}:{settings.port} (Ctrl-C to stop)", flush=True)
         # The page serves at once (answers from the facts need no model); the model starts and
         # reads its fixed prompt behind it, and a question asked meanwhile waits for it.
-        threading.Thread(target=_warm_up, args=(coach,), daemon=True).start()
+        threading.Thread(target=_warm_up, args=(coach, status), daemon=True).start()
         app.block_thread()
     except CoachError as exc:
         print(f"app: {exc}", file=sys.stderr)

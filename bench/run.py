@@ -157,8 +157,10 @@ def stats(timings: list[Timing]) -> dict:
 
 def summary(coach: list[Timing], baseline: list[Timing]) -> dict:
     ours, theirs = stats(coach), stats(baseline)
-    paths = sorted({t.path for t in coach})
-    ours["by_path"] = {p: stats([t for t in coach if t.path == p]) for p in paths}
+    ours["by_path"], theirs["by_path"] = {}, {}
+    for name, ids in paths(coach).items():
+        ours["by_path"][name] = stats([t for t in coach if t.id in ids])
+        theirs["by_path"][name] = stats([t for t in baseline if t.id in ids])
     follow_ups = [t for t in coach if t.turns > 1]
     ours["follow_ups"] = stats(follow_ups)
     theirs["follow_ups"] = stats([t for t in baseline if t.turns > 1])
@@ -168,8 +170,22 @@ def summary(coach: list[Timing], baseline: list[Timing]) -> dict:
     # first checked sentence (what a user first reads) against the recipe's first token.
     by_model = ours["by_path"].get("model", stats([]))
     ratios["model_path_ttft_s_median"] = _ratio(by_model["ttft_s_median"], theirs["ttft_s_median"])
+    # ... and against the recipe on the same questions (the ones the coach's model answered).
+    ratios["model_path_ttft_vs_same_questions"] = _ratio(
+        by_model["ttft_s_median"], theirs["by_path"].get("model", stats([]))["ttft_s_median"]
+    )
     ratios["first_sentence_vs_first_token"] = _ratio(ours["first_sentence_s_median"], theirs["ttft_s_median"])
     return {"coach": ours, "baseline": theirs, "ratios": ratios}
+
+
+PATHS = ("facts", "model", "refused")
+
+
+def paths(coach: list[Timing]) -> dict[str, set[str]]:
+    """The questions of each path the coach took, and the follow-ups that reached the model, by id."""
+    groups = {p: {t.id for t in coach if t.path == p} for p in PATHS}
+    groups["follow-ups, model path"] = {t.id for t in coach if t.path == "model" and t.turns > 1}
+    return {name: ids for name, ids in groups.items() if ids}
 
 
 def _ratio(ours: float | None, theirs: float | None) -> float | None:
@@ -240,18 +256,26 @@ def markdown(report: dict) -> str:
     lines += [
         "",
         "| the coach, by path | questions | first token, median | p90 | first checked sentence | whole answer "
-        "| new prompt tokens | correctness |",
-        "|---|---|---|---|---|---|---|---|",
+        "| new prompt tokens | correctness | recipe's first token, same questions | coach / recipe |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
+    theirs_by_path = baseline.get("by_path", {})
     for path, s in {**coach["by_path"], "follow-ups (all paths)": coach["follow_ups"]}.items():
+        recipe = theirs_by_path.get(path) or (
+            baseline.get("follow_ups") if path.startswith("follow-ups (") else None
+        )
+        recipe_first = recipe["ttft_s_median"] if recipe else None
+        ratio = _ratio(s["ttft_s_median"], recipe_first)
         lines.append(
             f"| {path} | {s['n']} | {_fmt(s['ttft_s_median'], 's')} | {_fmt(s['ttft_s_p90'], 's')} | "
             f"{_fmt(s['first_sentence_s_median'], 's')} | {_fmt(s['total_s_median'], 's')} | "
-            f"{_fmt(s['prompt_tokens_median'])} | {_fmt(s['correctness'], '%')} |"
+            f"{_fmt(s['prompt_tokens_median'])} | {_fmt(s['correctness'], '%')} | {_fmt(recipe_first, 's')} | "
+            f"{'—' if ratio is None else f'{ratio:.2f}'} |"
         )
     lines += [
         "",
-        f"The model path's first token / the recipe's: {_fmt(ratios.get('model_path_ttft_s_median'))}; "
+        f"The model path's first token / the recipe's: {_fmt(ratios.get('model_path_ttft_s_median'))} "
+        f"(on the same questions: {_fmt(ratios.get('model_path_ttft_vs_same_questions'))}); "
         f"the coach's first checked sentence / the recipe's first token: "
         f"{_fmt(ratios.get('first_sentence_vs_first_token'))}.",
     ]
@@ -265,27 +289,38 @@ def markdown(report: dict) -> str:
 
 
 def plot(coach: list[Timing], baseline: list[Timing], path: Path) -> None:
+    """Left: the first token of each question by the path the coach took, coach beside recipe on the
+    same questions. Right: the whole answer, question by question."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
-    figure, axes = plt.subplots(1, 2, figsize=(12, 4.5), sharey=True)
-    for ax, field, title in (
-        (axes[0], "first_token_s", "first answer token"),
-        (axes[1], "total_s", "whole answer"),
+    figure, axes = plt.subplots(1, 2, figsize=(13, 4.8))
+    groups = paths(coach)
+    ax = axes[0]
+    for offset, timings, label, marker in (
+        (-0.15, coach, "coach", "s"),
+        (0.15, baseline, "tutorial recipe", "o"),
     ):
-        for timings, label, marker in ((baseline, "tutorial recipe", "o"), (coach, "coach", "s")):
-            xs = list(range(1, len(timings) + 1))
-            ys = [v if (v := getattr(t, field)) is not None else float("nan") for t in timings]
-            ax.plot(xs, ys, marker, label=label, markersize=4, alpha=0.8)
-        ax.set_title(title)
-        ax.set_xlabel("question")
-        ax.grid(alpha=0.3)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    axes[0].set_ylabel("seconds")
-    axes[0].legend()
+        for x, ids in enumerate(groups.values()):
+            ys = [t.first_token_s for t in timings if t.id in ids and t.first_token_s is not None]
+            ax.plot([x + offset] * len(ys), ys, marker, alpha=0.6, markersize=4, color=f"C{0 if label == 'coach' else 1}",
+                    label=label if x == 0 else None)  # fmt: skip
+    ax.set_xticks(range(len(groups)), [f"{name}\n({len(ids)})" for name, ids in groups.items()])
+    ax.set_title("first answer token, by the coach's path")
+    ax.set_ylabel("seconds")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    ax = axes[1]
+    for timings, label, marker in ((baseline, "tutorial recipe", "o"), (coach, "coach", "s")):
+        xs = list(range(1, len(timings) + 1))
+        ax.plot(xs, [t.total_s for t in timings], marker, label=label, markersize=4, alpha=0.8)
+    ax.set_title("whole answer")
+    ax.set_xlabel("question")
+    ax.grid(alpha=0.3)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)
@@ -334,13 +369,14 @@ def main(argv: list[str] | None = None) -> int:
     cases = cases[: args.limit] if args.limit else cases
     try:
         check_local_model(settings)
-        counter = NewTokens.for_settings(settings)
-        assert counter is not None  # the embedded model's tokenizer
         embedder = MiniLMEmbedder(settings.embedding_model_dir)
         model = FirstToken(chat_model(settings))
         coach = build_coach(settings, embedder)
         coach.model = model
         coach.warm_up()
+        coach.keep_states()  # each guide read once, or found kept on disk
+        counter = NewTokens.for_settings(settings, coach.readable())
+        assert counter is not None  # the embedded model's tokenizer
         ours = [coach_timing(coach, model, c, counter) for c in tqdm(cases, desc="coach ", unit="q")]
         recipe = Recipe(settings.corpus_dir, model, settings.max_answer_tokens, embedder)
         recipe.ask(WARM_UP_QUESTION, [])

@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import textwrap
+import time
 
 from coach.errors import BadInputError, CoachError
 from coach.settings import Settings, settings_or_error
@@ -32,6 +33,11 @@ def _parser() -> argparse.ArgumentParser:
         "--strict",
         action="store_true",
         help="stop (exit 2) at a guide file that can't be used, instead of skipping it",
+    )
+    index.add_argument(
+        "--no-states",
+        action="store_true",
+        help="don't have the embedded model read the guides now (the chat page does it behind itself)",
     )
 
     retrieve = sub.add_parser("retrieve", help="show the guide passages found for a question")
@@ -125,7 +131,32 @@ def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
             f"({report.embedded} embedded, {report.reused} reused, {report.removed} removed) "
             f"in {backend_for(settings).where}"
         )
+    if not args.no_states and not settings.llm_base_url:
+        _keep_states(settings, embedder, quiet=args.json)
     return 0
+
+
+def _keep_states(settings: Settings, embedder, quiet: bool) -> None:
+    """Have the embedded model read each guide once and keep its state (skipped when the layout
+    reads no whole guide); progress on stderr."""
+    from coach.answer import GUIDE_LAYOUTS
+    from coach.session import build_coach
+
+    if settings.model_context not in GUIDE_LAYOUTS:
+        return
+    coach = build_coach(settings, embedder)
+    started = time.monotonic()
+
+    def progress(done: int, of: int, guide: str) -> None:
+        if not quiet:
+            print(
+                f"Model states: {done}/{of} guides kept ({guide}), {time.monotonic() - started:.0f} s",
+                file=sys.stderr,
+            )
+
+    read = coach.keep_states(progress)
+    if not quiet:
+        print(f"Model states: {read} read now, the others already kept")
 
 
 def _cmd_retrieve(args: argparse.Namespace, settings: Settings) -> int:

@@ -1,9 +1,10 @@
 """Choose the language model endpoint, and run the embedded local one when none is configured.
 
 With `COACH_LLM_BASE_URL` set, the coach talks to that endpoint and starts nothing. Without it,
-it uses llama-cpp-python's OpenAI-compatible server on a loopback port, serving the GGUF model
-assembled under `models/`: it reuses a server already on that port (waiting, bounded, while it
-is busy answering someone else: it serves one request at a time and answers nothing meanwhile),
+it uses the project's own OpenAI-compatible server (`coach.model_server`) on a loopback port,
+serving the GGUF model assembled under `models/` and keeping the model states of prompt prefixes
+(the fixed part, each guide) under `models/states/`: it reuses a server already on that port
+(waiting, bounded, while it does not answer),
 or starts one in the background and leaves it running for the next command (`coach stop` ends
 it). The server is started on the first request, so a question refused before any model call
 starts nothing, and started again on the request after it died. Each port has its own pid
@@ -28,7 +29,7 @@ from pathlib import Path
 
 from coach.errors import CoachError
 from coach.llm import LLMConnectionLostError, OpenAIChatModel
-from coach.model_files import is_assembled, model_path
+from coach.model_files import MODEL_SHA256, is_assembled, model_path
 from coach.settings import Settings
 
 HOST = "127.0.0.1"
@@ -44,6 +45,12 @@ def local_base_url(settings: Settings) -> str:
 
 def _pid_file(settings: Settings) -> Path:
     return settings.models_dir / f"server-{settings.llm_port}.pid"
+
+
+def states_dir(settings: Settings) -> Path:
+    """Where the embedded server keeps its prefix states (under COACH_MODELS_DIR: the index may
+    live on a Chroma server)."""
+    return settings.models_dir / "states"
 
 
 def _log_file(settings: Settings) -> Path:
@@ -97,10 +104,10 @@ def check_local_model(settings: Settings) -> None:
             "or set COACH_LLM_BASE_URL to an OpenAI-compatible endpoint."
         )
     try:
-        import llama_cpp.server  # noqa: F401
+        import llama_cpp  # noqa: F401
     except ImportError:
         raise ModelMissingError(
-            "llama-cpp-python's server is not installed. Run `make setup`, "
+            "llama-cpp-python is not installed. Run `make setup`, "
             "or set COACH_LLM_BASE_URL to an OpenAI-compatible endpoint."
         ) from None
 
@@ -122,22 +129,15 @@ def start_local_server(settings: Settings, wait_seconds: float = 180.0) -> str:
         if _answering(settings, wait_seconds) is not None:
             return local_base_url(settings)
         command = [
-            sys.executable, "-m", "llama_cpp.server",
+            sys.executable, "-m", "coach.model_server",
             "--model", str(model_path(settings.models_dir)),
-            "--model_alias", settings.llm_model,
+            "--alias", settings.llm_model,
             "--host", HOST, "--port", str(settings.llm_port),
-            "--n_ctx", str(settings.llm_context),
-            "--n_threads", str(settings.llm_threads),
-            "--n_batch", "512",
-            # Read prompts 1-8% faster than 512 here over four runs (python -m bench.batch).
-            "--n_ubatch", "256",
-            # The default keeps a row of 151,936 float32 logits for every token of the context
-            # (up to 2.5 GB at 4,096 tokens); nothing here asks for logprobs.
-            "--logits_all", "false",
+            "--context", str(settings.llm_context),
+            "--threads", str(settings.llm_threads),
+            "--states", str(states_dir(settings)),
+            "--model-sha", MODEL_SHA256,
         ]  # fmt: skip
-        # No `--cache`: its RAM prompt cache grew this server past 22 GB over about 40 questions
-        # here. The server still reuses the previous request's matching prefix, and every
-        # request starts with the same fixed messages (see coach.prompts).
         with open(_log_file(settings), "ab") as log:
             process = subprocess.Popen(
                 command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -172,7 +172,7 @@ def server_pid(settings: Settings) -> int | None:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         cmdline = b""
-    if b"llama_cpp.server" not in cmdline:  # stale pid file: the server is gone
+    if b"coach.model_server" not in cmdline:  # stale pid file: the server is gone
         pid_file.unlink(missing_ok=True)
         return None
     return pid
@@ -214,6 +214,34 @@ class LocalChatModel:
             url = start_local_server(self.settings)
             self._model = OpenAIChatModel(url, self.settings.llm_model, None, self.settings.llm_timeout)
         return self._model
+
+    def keep_prefix(self, messages: list[dict[str, str]], build: bool = False) -> dict:
+        """Whether the server keeps the model state of `messages` as a prefix (the last message
+        being the part a question continues): `{"key", "tokens", "ready", "seconds"}`. With
+        `build`, it reads the prefix and keeps it first if it has not (a guide: ~10-40 s, once;
+        questions asked meanwhile go first)."""
+        return self._post("prefix_states", {"messages": messages, "build": build}, 900 if build else 30)
+
+    def prune_prefixes(self, keep: list[str]) -> list[str]:
+        """Remove every kept state but those keyed `keep`; the keys removed."""
+        return self._post("prefix_states/prune", {"keep": keep}, 120).get("removed", [])
+
+    def _post(self, route: str, body: dict, timeout: float) -> dict:
+        url = f"{start_local_server(self.settings)}/{route}"
+        request = urllib.request.Request(url, json.dumps(body).encode(), {"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return json.load(response)
+        except urllib.error.HTTPError as exc:
+            try:
+                detail = json.loads(exc.read() or b"{}").get("error", {}).get("message", exc.reason)
+            except ValueError:
+                detail = exc.reason
+            raise CoachError(f"The local model server refused a prompt prefix ({detail}).") from None
+        except (urllib.error.URLError, OSError, ValueError):
+            raise LLMConnectionLostError(
+                "The local model server is not answering. Start it (`coach serve`) and try again."
+            ) from None
 
     def stream(self, messages: list[dict[str, str]], max_tokens: int) -> Iterator[str]:
         for attempt in (1, 2):

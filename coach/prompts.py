@@ -18,7 +18,7 @@ from typing import Literal
 
 from coach.errors import CoachError
 from coach.quote import Excerpt
-from coach.records import Passage
+from coach.records import Chunk, Passage
 from coach.settings import PROJECT_ROOT
 
 PROMPTS_DIR = PROJECT_ROOT / "prompts"
@@ -182,6 +182,36 @@ def answer_messages(
         ]
     question_text = render("question", passages=passages_block(labelled, layout), question=question)
     return [*fixed_messages(layout), {"role": "user", "content": question_text}]
+
+
+def guide_prefix(chunks: Sequence[Chunk]) -> list[dict[str, str]]:
+    """The fixed part, then a user message holding one guide as the index's numbered passages (in
+    the guide's order, [1] its first chunk), each labelled with its guide and section: the prefix
+    the embedded server keeps the state of, which every question on that guide continues."""
+    labelled = [Labelled(n, c.title, c.section, c.text) for n, c in enumerate(chunks, 1)]
+    opening = render("question", passages=passages_block(labelled), question="")
+    # question.txt's "Passages:" block, cut where its question begins.
+    prefix = opening[: opening.index("\n\nQuestion:") + 2]
+    return [*fixed_messages(), {"role": "user", "content": prefix}]
+
+
+def guide_messages(
+    question: str, chunks: Sequence[Chunk], hint: Sequence[int] = (), lead: bool = False
+) -> list[dict[str, str]]:
+    """`guide_prefix`, its user message continued with the question turn: the question (with what
+    the conversation is about) and, with `hint`, the numbers of the passages retrieval ranked first
+    (best first; listed in the guide's order); with `lead`, the best of them is given again, whole,
+    before the question instead."""
+    *fixed, user = guide_prefix(chunks)
+    opening = ""
+    if hint and lead:
+        first = chunks[hint[0] - 1]
+        again = passages_block([Labelled(hint[0], first.title, first.section, first.text)])
+        opening = render("lead", passages=again) + "\n\n"
+    numbers = ", ".join(f"[{n}]" for n in sorted(hint))
+    hint_line = f"\n{render('hint', numbers=numbers)}\n" if hint and not lead else ""
+    turn = render("guide_turn", question=question, hint=hint_line)
+    return [*fixed, {"role": "user", "content": user["content"] + opening + turn}]
 
 
 def condense_messages(history: list[tuple[str, str]], question: str) -> list[dict[str, str]]:

@@ -36,7 +36,9 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("COACH_LLM_API_KEY", "OPENAI_API_KEY")
     )
     llm_port: int = Field(default=8765, ge=1024, le=65535, description="loopback port of the local server")
-    llm_context: int = Field(default=4096, ge=2048)
+    # The fixed part (758 tokens), the largest guide laid out (3,517), a question of
+    # COACH_MAX_QUESTION_CHARS with its about line and hint, and the answer must fit (tests/test_context_budget.py).
+    llm_context: int = Field(default=6144, ge=2048)
     llm_threads: int = Field(default=2, ge=1)
     llm_timeout: float = Field(default=120.0, gt=0, description="seconds to wait for one answer")
     max_answer_tokens: int = Field(default=220, ge=16)
@@ -44,7 +46,13 @@ class Settings(BaseSettings):
     # What the model reads of each passage: the whole passage labelled with its guide and section;
     # the whole passage, one guide line over its passages (`grouped`); or the lines holding the
     # question's words (`coach.quote.excerpts`). Measured by `python -m bench.context` (README).
-    model_context: Literal["passages", "grouped", "excerpts"] = Field(default="passages")
+    # `guide`: the whole guide the question is about, as the index's numbered passages, whose model
+    # state the embedded server keeps; `part`: the part of it (~1.2K tokens) where the passages
+    # found rank best; `_hint`: with the numbers of the passages found first; `guide_lead`: with the
+    # passage found first given again, whole, before the question.
+    model_context: Literal[
+        "passages", "grouped", "excerpts", "guide", "guide_hint", "guide_lead", "part", "part_hint"
+    ] = Field(default="passages")
     max_question_chars: int = Field(default=1000, ge=10)
     # Turns of one conversation (`coach ask TURN...`, the chat page): each may cost a model call.
     max_turns: int = Field(default=20, ge=1, le=1000)

@@ -46,13 +46,16 @@ def say(pytestconfig: pytest.Config):
 
 @pytest.fixture(scope="session")
 def eval_coach(eval_retriever):
-    """The coach with the configured model; an embedded server it starts is stopped afterwards."""
+    """The coach with the configured model, each guide's state kept (the default layout reads whole
+    guides); an embedded server it starts is stopped afterwards."""
     from coach.answer import Coach
     from coach.llm_server import chat_model, port_taken, stop_local_server
     from coach.settings import load_settings
 
     settings = load_settings()
     running = bool(settings.llm_base_url) or port_taken(settings)
-    yield Coach(settings, eval_retriever, chat_model(settings))
+    coach = Coach(settings, eval_retriever, chat_model(settings))
+    coach.keep_states()  # the embedded model reads each guide not kept yet, as the chat page has it
+    yield coach
     if not running:
         stop_local_server(settings)

@@ -251,7 +251,7 @@ def evaluate(
     coach: Coach, cases: list[Case], progress: Callable[[str], None] = print
 ) -> tuple[list[Result], dict[str, dict[str, float | None]]]:
     """Run the cases, summarize them, and add the judge's accuracy on its calibration pairs."""
-    results = run(coach, cases, progress, NewTokens.for_settings(coach.settings))
+    results = run(coach, cases, progress, NewTokens.for_settings(coach.settings, coach.readable()))
     summary = summarize(results)
     started = time.perf_counter()
     summary["judge_balanced_accuracy"] = calibrate(coach.model)

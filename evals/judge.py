@@ -105,7 +105,11 @@ def numbers_cited(claim: str, cited: list[Passage]) -> bool:
 
 
 def judge(model: ChatModel, citations: list[Citation]) -> tuple[list[bool | None], str]:
-    """Verdicts for each citation, and the judge's raw replies (one paragraph each)."""
+    """Verdicts for each citation, and the judge's raw replies (one paragraph each). The embedded
+    server keeps the state of the judge's fixed part, as it does the coach's."""
+    keep = getattr(model, "keep_prefix", None)
+    if keep is not None and citations:
+        keep(list(fixed_messages()), build=True)
     replies = [complete(model, judge_messages(c), max_tokens=REPLY_TOKENS) for c in citations]
     verdicts = [
         None if v is None else v and numbers_cited(c.claim, [c.passage])

@@ -24,8 +24,8 @@ fi
 # llama.cpp is compiled for this CPU's own vector extensions, never for AMX tiles (see
 # scripts/llama-cmake-args.sh). pip's cache would hand back a wheel built with other options, so
 # the wheel is built once per set of options into a cache of its own and installed from there.
-llama_pin="$(grep -o 'llama-cpp-python\[server\]==[0-9][0-9a-z.]*' pyproject.toml | cut -d'=' -f3)" || {
-  echo "setup: pyproject.toml pins no llama-cpp-python[server]==VERSION. Restore it from the repository." >&2
+llama_pin="$(grep -o 'llama-cpp-python==[0-9][0-9a-z.]*' pyproject.toml | cut -d'=' -f3)" || {
+  echo "setup: pyproject.toml pins no llama-cpp-python==VERSION. Restore it from the repository." >&2
   exit 1
 }
 llama_args="$(scripts/llama-cmake-args.sh)"

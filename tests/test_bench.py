@@ -4,6 +4,7 @@ statistics and the report. The model is faked; `make bench` runs the real one.""
 from __future__ import annotations
 
 import json
+import re
 
 from bench.recipe import CHUNK_SIZE, Recipe
 from bench.run import FirstToken, Timing, coach_timing, markdown, plot, recipe_timing, stats, summary
@@ -18,8 +19,8 @@ def case(turns: list[str], facts: list[list[str]], kind: str = "fact") -> Case:
     return Case("b1", "test", kind, "", turns, facts, None, [], "answer", [], "", [])
 
 
-def timing(path: str, first: float, total: float, ok: bool | None, turns: int = 1) -> Timing:
-    return Timing("x", "fact", turns, path, 0.05, first, first, total, 0 if path == "facts" else 200, ok)
+def timing(path: str, first: float, total: float, ok: bool | None, turns: int = 1, id: str = "x") -> Timing:
+    return Timing(id, "fact", turns, path, 0.05, first, first, total, 0 if path == "facts" else 200, ok)
 
 
 def test_the_recipe_stuffs_four_chunks_into_langchains_prompt_and_sends_the_history(coach_with, embedder):
@@ -75,11 +76,14 @@ def test_each_pipeline_is_timed_and_graded_on_the_same_question(coach_with, embe
 
 def test_stats_give_medians_percentiles_and_ratios_per_path():
     coach = [
-        timing("facts", 0.1, 0.1, True),
-        timing("facts", 0.2, 0.2, True),
-        timing("model", 3.0, 6.0, False, 2),
+        timing("facts", 0.1, 0.1, True, id="a"),
+        timing("facts", 0.2, 0.2, True, id="b"),
+        timing("model", 3.0, 6.0, False, 2, id="c"),
     ]
-    baseline = [timing("model", t, t + 4, ok) for t, ok in ((8.0, True), (10.0, False), (12.0, None))]
+    baseline = [
+        timing("model", t, t + 4, ok, id=i)
+        for t, ok, i in ((8.0, True, "a"), (10.0, False, "b"), (12.0, None, "c"))
+    ]
     report = summary(coach, baseline)
     assert report["coach"]["ttft_s_median"] == 0.2
     assert report["coach"]["correctness"] == round(2 / 3, 3)
@@ -89,6 +93,10 @@ def test_stats_give_medians_percentiles_and_ratios_per_path():
     assert report["baseline"]["correctness"] == 0.5
     assert report["ratios"]["ttft_s_median"] == 0.02
     assert report["ratios"]["model_path_ttft_s_median"] == 0.3  # 3.0 s against the recipe's 10.0 s
+    # ... and against the recipe on the questions the coach's model answered (c: 12.0 s).
+    assert report["ratios"]["model_path_ttft_vs_same_questions"] == 0.25
+    assert report["baseline"]["by_path"]["facts"]["ttft_s_median"] == 9.0
+    assert report["coach"]["by_path"]["follow-ups, model path"]["n"] == 1
     assert summary(coach, [])["ratios"]["ttft_s_median"] is None  # nothing to divide by
     assert stats([])["ttft_s_median"] is None
 
@@ -114,8 +122,8 @@ def test_a_saved_run_is_redrawn_and_a_missing_one_is_a_one_line_error(tmp_path, 
 
     from bench.run import main
 
-    coach = [timing("facts", 0.1, 0.1, True), timing("model", 3.0, 6.0, True)]
-    baseline = [timing("model", 9.0, 14.0, True), timing("model", 11.0, 15.0, False)]
+    coach = [timing("facts", 0.1, 0.1, True, id="a"), timing("model", 3.0, 6.0, True, id="b")]
+    baseline = [timing("model", 9.0, 14.0, True, id="a"), timing("model", 11.0, 15.0, False, id="b")]
     saved = {
         "split": "test", "questions": 2, "machine": {"cpu": "cpu", "cores": 2, "memory_gib": 23.5, "python": "3.11"},
         "per_question": {"coach": [asdict(t) for t in coach], "baseline": [asdict(t) for t in baseline]},
@@ -123,8 +131,8 @@ def test_a_saved_run_is_redrawn_and_a_missing_one_is_a_one_line_error(tmp_path, 
     (tmp_path / "latest.json").write_text(json.dumps(saved))
     assert main(["--report", "--out", str(tmp_path)]) == 0
     table = (tmp_path / "latest.md").read_text()
-    assert "| model | 1 | 3.00 s | 3.00 s | 3.00 s | 6.00 s | 200 | 100% |" in table
-    assert "The model path's first token / the recipe's: 0.3;" in table
+    assert "| model | 1 | 3.00 s | 3.00 s | 3.00 s | 6.00 s | 200 | 100% | 11.00 s | 0.27 |" in table
+    assert "The model path's first token / the recipe's: 0.3 (on the same questions: 0.273);" in table
     assert (tmp_path / "latest.png").stat().st_size > 1000
     assert main(["--report", "--out", str(tmp_path / "none")]) == 1
     assert capsys.readouterr().err.startswith("bench: no readable run in ")
@@ -158,6 +166,16 @@ def test_each_context_variant_sends_the_model_what_it_names(coach_with):
     assert sent["lead1"].startswith(first)  # the first passage whole, as the coach sends it
     assert len(sent["lead1"]) < len(sent["passages"])  # the others cut to their excerpts
     assert len(sent["excerpts"]) < len(sent["lead1"])
+    for variant in ("guide", "guide_hint"):  # the coach's own whole-guide layouts: nothing patched
+        use(coach, variant)
+        assert coach.settings.model_context == variant and "_generate" not in coach.__dict__
+        coach.ask(PYTORCH_Q)
+        sent[variant] = fake.requests[-1]["messages"][-1]["content"]
+    guide = len(coach.guide_chunks["003_64d046e4da0a868d.txt"])
+    assert len(re.findall(r"(?m)^\[\d+\] ", sent["guide"])) == guide and sent["guide_hint"].startswith(
+        sent["guide"].split("Question:")[0]
+    )
+    assert "The passages nearest the question: [" in sent["guide_hint"] and "nearest" not in sent["guide"]
     rows = [
         {
             "split": "dev",
@@ -184,6 +202,13 @@ def test_each_context_variant_sends_the_model_what_it_names(coach_with):
             "new_tokens": 0,
         },
     ]
+    rows[0] |= {
+        "guide_read": "a.txt",
+        "source": "a.txt",
+        "claims_ok": [True, False],
+        "verdicts": [True, True, False],
+    }
+    rows[1] |= {"guide_read": "b.txt", "source": "a.txt"}
     lines = table({"top2": rows}).splitlines()
-    assert lines[2] == "| top2 | dev | 2 | 250.0 | 3.00 s | 1/2 | 1/2 | 0/0 |"
-    assert lines[3] == "| top2 | test | 1 | 0 | — | 0/0 | 0/0 | 1/1 |"
+    assert lines[2] == "| top2 | dev | 2 | 250.0 | 3.00 s | 1/2 | 1/2 | 0/0 | 1/2 | 2/3 | 1/2 |"
+    assert lines[3] == "| top2 | test | 1 | 0 | — | 0/0 | 0/0 | 1/1 | — | — | — |"
