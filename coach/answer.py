@@ -505,7 +505,7 @@ class Coach:
         keep = getattr(self.model, "keep_prefix", None)
         if keep is None or self.settings.model_context not in GUIDE_LAYOUTS:
             return 0
-        keys = [keep(fixed_messages(), build=True)["key"]]
+        keys = [self._keep_fixed()]
         pieces = [(source, chunks) for source, parts in self.reading_parts().items() for chunks in parts]
         read = 0
         for done, (source, chunks) in enumerate(pieces, 1):
@@ -674,14 +674,28 @@ class Coach:
         keeps its state (and starts here if it isn't running); another endpoint is sent a one-token
         question, so a server that reuses the last prompt's prefix holds it."""
         passages = self.load()
-        keep = getattr(self.model, "keep_prefix", None)
-        if keep is not None:
-            keep(fixed_messages(self.passage_layout), build=True)
+        if self._keep_fixed() is not None:
             return
         for _ in self.model.stream(
             answer_messages(WARM_UP_QUESTION, passages, layout=self.passage_layout), 1
         ):
             pass
+
+    def _keep_fixed(self) -> str | None:
+        """Have the embedded server keep the fixed part's state (read once, then kept on disk), once
+        in this process; its key, or None when the model keeps no states (another endpoint)."""
+        keep = getattr(self.model, "keep_prefix", None)
+        if keep is None:
+            return None
+        if self.passage_layout not in self._kept_fixed:
+            self._kept_fixed[self.passage_layout] = keep(fixed_messages(self.passage_layout), build=True)[
+                "key"
+            ]
+        return self._kept_fixed[self.passage_layout]
+
+    @functools.cached_property
+    def _kept_fixed(self) -> dict[str, str]:
+        return {}
 
     def _generate(
         self, query: str, passages: list[Passage], whole: bool = False, hint: list[int] | None = None
@@ -693,6 +707,7 @@ class Coach:
             messages = guide_messages(query, [p.chunk for p in passages], hint or [], lead)
             yield from self.model.stream(messages, self.settings.max_answer_tokens)
             return
+        self._keep_fixed()  # every request continues it: `coach ask` from the shell too
         context = self.settings.model_context
         chosen = excerpts(query, passages, self.rarity) if context == "excerpts" else None
         messages = answer_messages(query, passages, chosen, layout=self.passage_layout)

@@ -19,8 +19,19 @@ from coach.settings import Settings, settings_or_error
 from coach.text import without_controls
 
 
+class _UsageError(Exception):
+    """The command line doesn't parse (argparse's message)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, its errors raised as one line for `main` to print, never its usage block."""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise _UsageError(message)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="coach",
         description="A career coach that answers only from its career guides.",
     )
@@ -391,7 +402,13 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except _UsageError as exc:
+        turns = "unrecognized" in str(exc) or "TURN" in str(exc)  # a question read as an option
+        dash = "; put `--` before a question that starts with '-'" if turns else ""
+        print(f"coach: {exc}. See `coach --help`{dash}.", file=sys.stderr)
+        return 2
     settings = settings_or_error("coach")
     if settings is None:
         return 2

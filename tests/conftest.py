@@ -138,11 +138,11 @@ def launch(tmp_path):
     """launch(coach) serves the chat app for that coach on a free port; returns (url, feedback)."""
     launched = []
 
-    def start(coach: Coach) -> tuple[str, FeedbackStore]:
+    def start(coach: Coach, status=None) -> tuple[str, FeedbackStore]:
         from app import build_app, launch_options
 
         feedback = FeedbackStore(tmp_path / "feedback")
-        app = build_app(coach.settings, coach, feedback)
+        app = build_app(coach.settings, coach, feedback, status)
         port = free_port()
         app.launch(
             server_name="127.0.0.1",

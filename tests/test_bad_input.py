@@ -131,3 +131,17 @@ def test_the_parrot_is_asked_and_what_it_was_talked_into_never_shown(coach_with)
     assert fake.requests  # the model path was taken: the checker, not the screen, stopped the parrot
     shown_is_checked(last.result)
     assert "error" not in last.result
+
+
+def test_a_turn_that_looks_like_an_option_is_one_line_naming_the_fix(capsys):
+    assert main(["ask", "--json", "-x"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    assert (
+        err.startswith("coach: the following arguments are required: TURN.")
+        and "put `--` before a question" in err
+    )
+    assert main(["ask", "--json", "Hi", "-x"]) == 2
+    assert capsys.readouterr().err.startswith(
+        "coach: unrecognized arguments: -x. See `coach --help`; put `--`"
+    )

@@ -321,3 +321,16 @@ def test_an_empty_question_shows_a_notice_and_adds_nothing(browser, app_with):
     ask(page, PYTORCH_Q)  # the next question is answered as usual
     wait_for_answer(page, answers=1)
     expect(page.locator("#chat .message").first).to_contain_text(PYTORCH_Q)
+
+
+def test_the_status_line_says_how_far_the_model_is(browser, coach_with, launch):
+    from app import ModelStatus
+
+    coach, _ = coach_with(scripted())
+    status = ModelStatus("_The model is starting: answers from the guides' facts work now._")
+    url, _ = launch(coach, status)
+    page = open_chat(browser, url)
+    expect(page.locator("#model-status")).to_contain_text("The model is starting")
+    status.text = "_Model ready. Reading the guides once, for faster answers: 2 of 5 done._"
+    expect(page.locator("#model-status")).to_contain_text("2 of 5 done", timeout=15_000)
+    shot(page, "status-line")

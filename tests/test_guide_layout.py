@@ -141,10 +141,13 @@ def test_until_a_guide_is_kept_its_questions_are_answered_from_the_passages_foun
     assert len(passages_of(fake.requests[-1]["messages"])) == len(coach.guide_chunks[BACKEND])
 
 
-def test_the_passage_layout_keeps_no_states(guide_coach):
+def test_the_passage_layout_keeps_the_fixed_part_alone_once_a_process(guide_coach):
     coach, fake = guide_coach(scripted(), "passages")
     coach.model = Keeping(fake.base_url, set())
     assert coach.keep_states() == 0 and coach.model.calls == []
+    coach.ask(PYTORCH_Q)
+    coach.ask(PYTORCH_Q)  # `coach ask` from the shell: the first model question has it kept
+    assert coach.model.calls == [(json.dumps(fixed_messages())[-40:], True)]
 
 
 def test_new_tokens_of_a_guide_request_are_its_question_turn_alone(guide_coach):
@@ -186,3 +189,38 @@ def test_the_part_read_is_the_one_where_the_passages_found_rank_best(guide_coach
     holding = next(p for p in parts if answer.passages[0].chunk in p)
     assert len(sent) == len(holding) and answer.guide_read == BACKEND
     assert answer.answer == "The guide gives Deep Learning Frameworks (PyTorch) 6 weeks [2]."
+
+
+def test_the_page_warms_up_keeps_every_guide_and_says_so(guide_coach, capsys):
+    from app import ModelStatus, _warm_up
+
+    coach, fake = guide_coach(cite_pytorch)
+    coach.model = Keeping(fake.base_url, set())
+    seen: list[str] = []
+
+    class Watched(ModelStatus):
+        def __setattr__(self, name: str, value: str) -> None:
+            seen.append(value)
+            super().__setattr__(name, value)
+
+    status = Watched("_The model is starting._")
+    _warm_up(coach, status)
+    assert status.text == "_Model ready._"
+    assert "_Model ready. Reading the guides once, for faster answers: 5 of 5 done._" in seen
+    assert sum(build for _, build in coach.model.calls) == 1 + len(coach.guide_chunks)
+    assert "Model states: 5/5 guides kept" in capsys.readouterr().out
+
+
+def test_a_model_that_fails_to_warm_up_is_said_in_the_status_line(guide_coach):
+    from app import ModelStatus, _warm_up
+
+    coach, fake = guide_coach(cite_pytorch)
+    coach.model = Keeping(fake.base_url, set())
+
+    def refuse(messages, build=False):
+        raise ConnectionError("refused")
+
+    coach.model.keep_prefix = refuse
+    status = ModelStatus("_The model is starting._")
+    _warm_up(coach, status)
+    assert status.text == "_The model is not answering: answers from the guides' facts still work._"
