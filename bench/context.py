@@ -37,7 +37,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from bench.run import RESULTS, _median
-from coach.answer import GUIDE_LAYOUTS, Coach
+from coach.answer import Coach
+from coach.kept import GUIDE_LAYOUTS
 from coach.llm import ChatModel
 from coach.prompts import Labelled, answer_messages, fixed_messages, passages_block, render
 from coach.quote import excerpts

@@ -12,8 +12,6 @@ Not here: how the model is reached (`coach.llm`), prompts (`prompts/`), presenta
 from __future__ import annotations
 
 import functools
-import itertools
-import math
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -24,9 +22,10 @@ from coach.errors import CoachError
 from coach.exact import read_exact
 from coach.facts import Fact, PayFigure, Transition, corpus_facts
 from coach.frame import Frame, loose_frame
+from coach.kept import GUIDE_LAYOUTS, HINT_LAYOUTS, PART_LAYOUTS, Kept, renumbered
 from coach.lexical import tokenize
 from coach.llm import ChatModel
-from coach.prompts import PassageLayout, answer_messages, fixed_messages, guide_messages, guide_prefix
+from coach.prompts import PassageLayout, answer_messages, guide_messages
 from coach.quote import Quote, Rarity, excerpts, quotes
 from coach.reading import Reading, read_question
 from coach.records import Chunk, Passage
@@ -50,13 +49,6 @@ MIN_SIMILARITY = 0.30  # below this, no passage is about the question (measured:
 # A guide the question could mean is answered from when its best passage is this close to the best.
 MEANT_MARGIN = 0.08
 WARM_UP_QUESTION = "How long does the transition take?"
-# The layouts in which the model reads a whole guide, or a part of one, from a kept state
-# (settings.model_context); the `_hint` ones add the numbers of the passages found first.
-GUIDE_LAYOUTS = ("guide", "guide_hint", "guide_lead", "part", "part_hint")
-PART_LAYOUTS = ("part", "part_hint")
-HINT_LAYOUTS = ("guide_hint", "guide_lead", "part_hint")
-# A guide part's passages, laid out: about 1,200 tokens of this model's (3.8 characters a token).
-PART_CHARS = 4_500
 
 
 @dataclass(frozen=True)
@@ -175,43 +167,6 @@ def compose(checked: list[CheckedSentence], passages: list[Passage]) -> tuple[st
         for p in [passages[i]]
     ]
     return " ".join(sentences), citations
-
-
-def split_guide(chunks: list[Chunk], limit: int = PART_CHARS) -> list[list[Chunk]]:
-    """A guide's chunks (in its order) in the fewest consecutive parts of at most `limit` characters
-    as laid out (a longer chunk is a part of its own), cut where the parts come out most even."""
-    sizes = [len(c.title) + len(c.section) + len(c.text) + 8 for c in chunks]
-    size = {c.id: n for c, n in zip(chunks, sizes, strict=True)}
-    ends = list(itertools.accumulate(sizes))
-    count = max(1, math.ceil(ends[-1] / limit)) if chunks else 1
-    while True:
-        # Cut after the chunk whose end is nearest each even share of the whole.
-        cuts = sorted(
-            {
-                min(range(len(ends)), key=lambda i: abs(ends[i] - ends[-1] * k / count)) + 1
-                for k in range(1, count)
-            }
-        )
-        parts = [chunks[a:b] for a, b in itertools.pairwise([0, *cuts, len(chunks)]) if b > a]
-        fits = all(len(p) == 1 or sum(size[c.id] for c in p) <= limit for p in parts)
-        if fits or count >= len(chunks):
-            return parts
-        count += 1
-
-
-def _renumbered(sources: list[int], given: list[Passage], shown: list[Passage], supported: bool) -> list[int]:
-    """Sources numbered in `given` (a whole guide) renumbered as in `shown`; a passage a supported
-    sentence cites that `shown` lacks is appended to it (an unsupported one's are dropped)."""
-    ids = [p.chunk.id for p in shown]
-    numbers = []
-    for i in sources:
-        if given[i].chunk.id not in ids:
-            if not supported:
-                continue
-            shown.append(given[i])
-            ids.append(given[i].chunk.id)
-        numbers.append(ids.index(given[i].chunk.id))
-    return numbers
 
 
 def headed_first(question: str, passages: list[Passage], roles: list[str]) -> list[Passage]:
@@ -414,7 +369,7 @@ class Coach:
                 if NOT_IN_GUIDES.search(sentence.text):
                     continue
                 if whole is not None:
-                    sentence.sources = _renumbered(sentence.sources, given, shown, sentence.supported)
+                    sentence.sources = renumbered(sentence.sources, given, shown, sentence.supported)
                 else:
                     sentence.sources = [offset + i for i in sentence.sources]
                 if label and sentence.supported and not any(s.supported for s in part):
@@ -426,12 +381,46 @@ class Coach:
             offset += len(found)
 
     @functools.cached_property
+    def kept(self) -> Kept:
+        """The guides' passages as the model may read them from the embedded server's kept states."""
+        return Kept(self.retriever.chunks)
+
+    @property
     def guide_chunks(self) -> dict[str, list[Chunk]]:
         """Each guide's chunks in the guide's order, by file name."""
-        chunks: dict[str, list[Chunk]] = {}
-        for chunk in sorted(self.retriever.chunks, key=lambda c: (c.source, c.position)):
-            chunks.setdefault(chunk.source, []).append(chunk)
-        return chunks
+        return self.kept.guides
+
+    def reading_parts(self) -> dict[str, list[list[Chunk]]]:
+        """What the model may read from a kept state, by guide: the whole guide, or its parts."""
+        return self.kept.parts(self.settings.model_context)
+
+    def readable(self) -> list[list[Chunk]]:
+        """Every passage list a prompt may continue from, in any layout."""
+        return self.kept.readable()
+
+    def keep_states(self, on_progress: Callable[[int, int, str], None] | None = None) -> int:
+        """Have the embedded server read and keep the fixed part and every guide (or part) of the
+        layout, once; how many were read now (see `Kept.keep_all`)."""
+        return self.kept.keep_all(self.model, self.settings.model_context, on_progress)
+
+    def _read_whole(
+        self, query: str, parts: list[tuple[str, list[Passage]]], state: Frame | None, guide: str | None
+    ) -> list[Passage] | None:
+        """The passages the model reads from a kept state (a guide, or the part of it where the
+        passages found rank best), or None: the layout is not a guide's, the question means several
+        guides, or the embedded server keeps no state of them yet (its question is answered from the
+        passages found, as it was before)."""
+        if self.settings.model_context not in GUIDE_LAYOUTS or len(parts) != 1 or not parts[0][1]:
+            return None
+        source = self._guide_for(query, parts[0][1], state, guide)
+        found = [p for p in parts[0][1] if p.chunk.source == source]
+        if not found and self.settings.model_context in PART_LAYOUTS:
+            found = self.retriever.search(query, k=self.settings.top_k, only=source)
+        chunks = self.kept.choose(self.settings.model_context, source, found)
+        if not chunks or not self.kept.kept(self.model, chunks):
+            return None
+        by_id = {p.chunk.id: p for p in parts[0][1]}
+        return [by_id.get(c.id) or Passage(c, 0.0, {}, 0.0) for c in chunks]
 
     def _guide_for(self, query: str, found: list[Passage], state: Frame | None, guide: str | None) -> str:
         """The guide a one-guide question is answered from: the one searched, else the one the
@@ -447,76 +436,6 @@ class Coach:
         if state is not None and len(state.guides) == 1:
             return state.guides[0]
         return found[0].chunk.source
-
-    def reading_parts(self) -> dict[str, list[list[Chunk]]]:
-        """What the model may read from a kept state, by guide: the whole guide, or its parts."""
-        if self.settings.model_context in PART_LAYOUTS:
-            return {g: split_guide(chunks) for g, chunks in self.guide_chunks.items()}
-        return {g: [chunks] for g, chunks in self.guide_chunks.items()}
-
-    def readable(self) -> list[list[Chunk]]:
-        """Every passage list a prompt may continue from, in any layout: each guide, each part."""
-        guides = list(self.guide_chunks.values())
-        return guides + [part for chunks in guides for part in split_guide(chunks) if part != chunks]
-
-    def _read_whole(
-        self, query: str, parts: list[tuple[str, list[Passage]]], state: Frame | None, guide: str | None
-    ) -> list[Passage] | None:
-        """The passages the model reads from a kept state (a guide, or the part of it where the
-        passages found rank best), or None: the layout is not a guide's, the question means several
-        guides, or the embedded server keeps no state of them yet (its question is answered from the
-        passages found, as it was before)."""
-        if self.settings.model_context not in GUIDE_LAYOUTS or len(parts) != 1 or not parts[0][1]:
-            return None
-        source = self._guide_for(query, parts[0][1], state, guide)
-        pieces = self.reading_parts().get(source)
-        if not pieces:
-            return None
-        found = [p for p in parts[0][1] if p.chunk.source == source]
-        if len(pieces) > 1 and not found:
-            found = self.retriever.search(query, k=self.settings.top_k, only=source)
-        rank = {p.chunk.id: 1 / (i + 1) for i, p in enumerate(found)}
-        chunks = max(pieces, key=lambda part: sum(rank.get(c.id, 0.0) for c in part))
-        if not self._kept(chunks):
-            return None
-        by_id = {p.chunk.id: p for p in parts[0][1]}
-        return [by_id.get(c.id) or Passage(c, 0.0, {}, 0.0) for c in chunks]
-
-    def _kept(self, chunks: list[Chunk]) -> bool:
-        """The model keeps the state of these passages (any endpoint without states: always)."""
-        keep = getattr(self.model, "keep_prefix", None)
-        key = (chunks[0].id, len(chunks))
-        if keep is None or key in self._kept_parts:
-            return True
-        if keep(guide_prefix(chunks)).get("ready"):
-            self._kept_parts.add(key)
-            return True
-        return False
-
-    @functools.cached_property
-    def _kept_parts(self) -> set[tuple[str, int]]:
-        return set()
-
-    def keep_states(self, on_progress: Callable[[int, int, str], None] | None = None) -> int:
-        """Have the embedded server keep the states of the fixed part and of every guide (or part,
-        by the layout), each read once and kept on disk, and drop every other state it keeps (a
-        guide no longer in the index, another layout's). How many were read now (0: all were kept
-        already, or the model keeps no states). on_progress(done, of, guide) follows each."""
-        keep = getattr(self.model, "keep_prefix", None)
-        if keep is None or self.settings.model_context not in GUIDE_LAYOUTS:
-            return 0
-        keys = [self._keep_fixed()]
-        pieces = [(source, chunks) for source, parts in self.reading_parts().items() for chunks in parts]
-        read = 0
-        for done, (source, chunks) in enumerate(pieces, 1):
-            state = keep(guide_prefix(chunks), build=True)
-            keys.append(state["key"])
-            read += state["seconds"] > 0.5
-            self._kept_parts.add((chunks[0].id, len(chunks)))
-            if on_progress:
-                on_progress(done, len(pieces), source)
-        self.model.prune_prefixes(keys)  # type: ignore[attr-defined]
-        return read
 
     @functools.cached_property
     def facts(self) -> dict[str, list[Fact]]:
@@ -674,28 +593,12 @@ class Coach:
         keeps its state (and starts here if it isn't running); another endpoint is sent a one-token
         question, so a server that reuses the last prompt's prefix holds it."""
         passages = self.load()
-        if self._keep_fixed() is not None:
+        if self.kept.keep_fixed(self.model, self.passage_layout) is not None:
             return
         for _ in self.model.stream(
             answer_messages(WARM_UP_QUESTION, passages, layout=self.passage_layout), 1
         ):
             pass
-
-    def _keep_fixed(self) -> str | None:
-        """Have the embedded server keep the fixed part's state (read once, then kept on disk), once
-        in this process; its key, or None when the model keeps no states (another endpoint)."""
-        keep = getattr(self.model, "keep_prefix", None)
-        if keep is None:
-            return None
-        if self.passage_layout not in self._kept_fixed:
-            self._kept_fixed[self.passage_layout] = keep(fixed_messages(self.passage_layout), build=True)[
-                "key"
-            ]
-        return self._kept_fixed[self.passage_layout]
-
-    @functools.cached_property
-    def _kept_fixed(self) -> dict[str, str]:
-        return {}
 
     def _generate(
         self, query: str, passages: list[Passage], whole: bool = False, hint: list[int] | None = None
@@ -707,7 +610,7 @@ class Coach:
             messages = guide_messages(query, [p.chunk for p in passages], hint or [], lead)
             yield from self.model.stream(messages, self.settings.max_answer_tokens)
             return
-        self._keep_fixed()  # every request continues it: `coach ask` from the shell too
+        self.kept.keep_fixed(self.model, self.passage_layout)  # every request continues it: `coach ask` too
         context = self.settings.model_context
         chosen = excerpts(query, passages, self.rarity) if context == "excerpts" else None
         messages = answer_messages(query, passages, chosen, layout=self.passage_layout)

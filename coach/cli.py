@@ -150,7 +150,7 @@ def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 def _keep_states(settings: Settings, embedder, quiet: bool) -> None:
     """Have the embedded model read each guide once and keep its state (skipped when the layout
     reads no whole guide); progress on stderr."""
-    from coach.answer import GUIDE_LAYOUTS
+    from coach.kept import GUIDE_LAYOUTS
     from coach.session import build_coach
 
     if settings.model_context not in GUIDE_LAYOUTS:

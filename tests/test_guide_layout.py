@@ -168,7 +168,7 @@ def test_a_recording_passes_the_prefix_calls_of_the_model_it_wraps(guide_coach):
 
 
 def test_a_guide_is_split_into_the_fewest_even_parts_within_the_limit():
-    from coach.answer import split_guide
+    from coach.kept import split_guide
 
     chunks = [chunk(n, "S", "x" * size) for n, size in enumerate([90, 90, 90, 90, 90, 90])]
     # Each chunk lays out at 90 + 11 + 1 + 8 = 110 characters: 660 in all.
