@@ -379,6 +379,10 @@ def main(argv: list[str] | None = None) -> int:
         assert counter is not None  # the embedded model's tokenizer
         ours = [coach_timing(coach, model, c, counter) for c in tqdm(cases, desc="coach ", unit="q")]
         recipe = Recipe(settings.corpus_dir, model, settings.max_answer_tokens, embedder)
+        # The recipe's own fixed part (its system prompt before the passages) is kept as the
+        # coach's is, so neither pipeline reads a prefix the server could keep.
+        fixed = SYSTEM_TEMPLATE.split("{context}")[0]
+        model.keep_prefix([{"role": "system", "content": fixed}], build=True)
         recipe.ask(WARM_UP_QUESTION, [])
         theirs = [recipe_timing(recipe, c, counter.count) for c in tqdm(cases, desc="recipe", unit="q")]
     except CoachError as exc:

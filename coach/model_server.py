@@ -291,6 +291,9 @@ class PrefixModel:
 
 class Handler(BaseHTTPRequestHandler):
     server_version = "coach-model/1"
+    # HTTP/1.1, so a streamed reply is sent in chunks: a reply cut off (the server killed) is an
+    # incomplete body to the client, never an answer that looks complete.
+    protocol_version = "HTTP/1.1"
     model: PrefixModel
     gate: Gate
     alias: str
@@ -392,15 +395,19 @@ class Handler(BaseHTTPRequestHandler):
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Cache-Control", "no-cache")
+            self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
+
+            def send(data: bytes) -> None:
+                self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+                self.wfile.flush()
 
             def event(delta: dict, finish: str | None = None) -> None:
                 chunk = {
                     "id": ident, "object": "chat.completion.chunk", "created": created, "model": self.alias,
                     "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
                 }  # fmt: skip
-                self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
-                self.wfile.flush()
+                send(f"data: {json.dumps(chunk)}\n\n".encode())
 
             try:
                 event({"role": "assistant"})
@@ -409,7 +416,8 @@ class Handler(BaseHTTPRequestHandler):
                 for piece in pieces:
                     event({"content": piece})
                 event({}, "stop")
-                self.wfile.write(b"data: [DONE]\n\n")
+                send(b"data: [DONE]\n\n")
+                self.wfile.write(b"0\r\n\r\n")  # the last chunk: the reply is whole
                 self.wfile.flush()
             except (BrokenPipeError, ConnectionResetError):
                 pieces.close()  # the client went away: stop writing
