@@ -136,8 +136,8 @@ class PrefixModel:
             try:
                 data = json.loads(meta.read_text(encoding="utf-8"))
                 key, salt, tokens = data["key"], data["salt"], tuple(int(t) for t in data["tokens"])
-            except (OSError, ValueError, KeyError, TypeError):
-                data, key, salt, tokens = None, meta.stem, None, ()
+            except (OSError, ValueError, KeyError, TypeError):  # unreadable: removed below
+                key, salt, tokens = meta.stem, None, ()
             path = meta.with_suffix(".state")
             if salt != self.salt or key != meta.stem or not path.exists():
                 meta.unlink(missing_ok=True)
