@@ -417,17 +417,22 @@ def _warm_up(coach, status: ModelStatus) -> None:
         coach.warm_up()
         print(f"Model ready in {time.monotonic() - started:.0f} s.", flush=True)
         status.text = "_Model ready._"
-
-        def progress(done: int, of: int, guide: str) -> None:
-            status.text = f"_Model ready. Reading the guides once, for faster answers: {done} of {of} done._"
-            print(f"Model states: {done}/{of} guides kept, {time.monotonic() - started:.0f} s", flush=True)
-
-        if coach.keep_states(progress):
-            print(f"Every guide kept in {time.monotonic() - started:.0f} s.", flush=True)
-        status.text = "_Model ready._"
     except Exception as exc:  # the page still serves, and tells users what is wrong
         print(f"app: warning: the model did not warm up: {exc}", file=sys.stderr, flush=True)
         status.text = "_The model is not answering: answers from the guides' facts still work._"
+        return
+
+    def progress(done: int, of: int, guide: str) -> None:
+        status.text = f"_Model ready. Reading the guides once, for faster answers: {done} of {of} done._"
+        print(f"Model states: {done}/{of} guides kept, {time.monotonic() - started:.0f} s", flush=True)
+
+    try:
+        if coach.keep_states(progress):
+            print(f"Every guide kept in {time.monotonic() - started:.0f} s.", flush=True)
+        status.text = "_Model ready._"
+    except Exception as exc:  # the model answers; questions read passages instead of kept guides
+        print(f"app: warning: the guides' model states were not kept: {exc}", file=sys.stderr, flush=True)
+        status.text = "_Model ready (answers may be slower: the guides' states could not be kept)._"
 
 
 def _interrupt(signum: int, frame: object) -> None:

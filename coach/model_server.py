@@ -23,7 +23,10 @@ file renamed into place) and only for prefixes: nothing of a user's question is 
 
 One completion or build runs at a time; a question waiting goes before a build waiting, so a build
 of several prefixes (one request each) delays a question by one prefix's reading at most.
-Not here: starting and stopping it (`coach.llm_server`), which prefixes to keep (`coach.answer`).
+A state file that can't be read (cut short, or removed by another server sharing the folder) is
+forgotten and the next-longest kept prefix used. Several servers (ports) may share one folder:
+each writes under its own temporary names.
+Not here: starting and stopping it (`coach.llm_server`), which prefixes to keep (`coach.kept`).
 """
 
 from __future__ import annotations
@@ -44,7 +47,10 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-KV_TYPE = "f16"  # llama.cpp's default; a q8_0 cache read the question turn slower here (measured)
+# The KV cache layout, set explicitly and part of every state's key: f16 keys and values (a q8_0
+# cache read the question turn slower here, measured) and no flash attention (slower here too).
+KV_TYPE = "f16"
+FLASH_ATTENTION = False
 # llama-cpp-python's own server's sampling defaults, so answers are the same as they were with it.
 SAMPLING = {"top_k": 40, "top_p": 0.95, "min_p": 0.05, "repeat_penalty": 1.1}
 MAX_BODY = 4_000_000
@@ -102,6 +108,16 @@ def common_prefix(a: tuple[int, ...] | list[int], b: list[int]) -> int:
     return n
 
 
+def _alive(pid: str) -> bool:
+    """A process of this id runs (a temporary file's writer)."""
+    return pid.isdigit() and Path(f"/proc/{pid}").exists()
+
+
+def _synced(path: Path) -> None:
+    with open(path, "rb") as f:
+        os.fsync(f.fileno())
+
+
 class PrefixModel:
     """A llama_cpp.Llama with kept prefix states. Not thread-safe: callers hold the Gate."""
 
@@ -116,12 +132,17 @@ class PrefixModel:
             n_batch=512,
             n_ubatch=256,  # read prompts 1-8% faster than 512 here over four runs (python -m bench.batch)
             logits_all=False,
+            type_k=llama_cpp.GGML_TYPE_F16,
+            type_v=llama_cpp.GGML_TYPE_F16,
+            flash_attn=FLASH_ATTENTION,
             verbose=False,
         )
         self.formatter = chat_formatter(self.llama)
         eos = self.formatter.eos_token
         self.stop = [eos] if eos else []
         self.salt = f"{args.model_sha}\n{llama_cpp.__version__}\n{KV_TYPE}\n"
+        if FLASH_ATTENTION:
+            self.salt += "flash-attention\n"
         self.states_dir = Path(args.states)
         self.states_dir.mkdir(parents=True, exist_ok=True)
         self.states: dict[str, State] = {}
@@ -144,8 +165,12 @@ class PrefixModel:
                 path.unlink(missing_ok=True)
                 continue
             self.states[key] = State(key, tokens, path)
+        for orphan in self.states_dir.glob("*.state"):  # killed between its two renames
+            if orphan.stem not in self.states:
+                orphan.unlink(missing_ok=True)
         for leftover in self.states_dir.glob("*.partial"):  # from a build killed before its rename
-            leftover.unlink(missing_ok=True)
+            if not _alive(leftover.name.split(".")[1]):  # another server's build in progress is left
+                leftover.unlink(missing_ok=True)
 
     def key(self, prefix_text: str) -> str:
         return hashlib.sha256((self.salt + prefix_text).encode("utf-8")).hexdigest()[:32]
@@ -162,33 +187,33 @@ class PrefixModel:
     def tokenize(self, text: str) -> list[int]:
         return self.llama.tokenize(text.encode("utf-8"), add_bos=False, special=True)
 
-    def build(self, messages: list[dict], build: bool) -> dict:
+    def lookup(self, messages: list[dict]) -> tuple[str, list[int]]:
+        """A prefix's key and tokens; needs only the tokenizer, never the model's context."""
         text = self.prefix_text(messages)
-        key = self.key(text)
-        tokens = self.tokenize(text)
-        started = time.perf_counter()
-        if key not in self.states and build:
-            if len(tokens) >= self.llama.n_ctx():
-                raise ValueError(
-                    f"the prefix has {len(tokens)} tokens; the context holds {self.llama.n_ctx()}"
-                )
-            covered = self._restore(tokens)  # a kept fixed part is not read again
-            self.llama.eval(tokens[covered:])
-            self._save(key, tokens)
-        return {
-            "key": key,
-            "tokens": len(tokens),
-            "ready": key in self.states,
-            "seconds": round(time.perf_counter() - started, 3),
-        }
+        return self.key(text), self.tokenize(text)
+
+    def build(self, key: str, tokens: list[int]) -> None:
+        """Read the prefix (from the longest kept part of it) and keep its state, unless kept."""
+        if key in self.states:
+            return
+        if len(tokens) >= self.llama.n_ctx():
+            raise ValueError(
+                f"the prefix has {len(tokens)} tokens; the context holds {self.llama.n_ctx()} "
+                "(raise COACH_LLM_CONTEXT, then `coach stop` so the server starts again with it)"
+            )
+        covered = self._restore(tokens)  # a kept fixed part is not read again
+        self.llama.eval(tokens[covered:])
+        self._save(key, tokens)
 
     def _clear(self) -> None:
         memory = self.llama_cpp.llama_get_memory(self.llama.ctx)
         self.llama_cpp.llama_memory_clear(memory, True)
 
     def _save(self, key: str, tokens: list[int]) -> None:
+        """Write the state, then its index entry, each whole and on disk before it is named: a
+        crash or power loss leaves the old files or none, never a cut-short one under its name."""
         path = self.states_dir / f"{key}.state"
-        partial = path.with_suffix(".state.partial")
+        partial = self.states_dir / f"{key}.{os.getpid()}.state.partial"
         array = (self.llama_cpp.llama_token * len(tokens))(*tokens)
         written = self.llama_cpp.llama_state_seq_save_file(
             self.llama.ctx, str(partial).encode(), 0, array, len(tokens)
@@ -196,52 +221,70 @@ class PrefixModel:
         if not written:
             partial.unlink(missing_ok=True)
             raise OSError(f"could not write the state file {partial}")
+        _synced(partial)
         os.replace(partial, path)
         meta = path.with_suffix(".json")
-        partial_meta = meta.with_suffix(".json.partial")
+        partial_meta = self.states_dir / f"{key}.{os.getpid()}.json.partial"
         partial_meta.write_text(
             json.dumps({"key": key, "salt": self.salt, "tokens": tokens}), encoding="utf-8"
         )
+        _synced(partial_meta)
         os.replace(partial_meta, meta)
         self.states[key] = State(key, tuple(tokens), path)
+
+    def _forget(self, key: str) -> None:
+        """Drop a kept state that can't be read, and its files: it is built again when asked."""
+        state = self.states.pop(key, None)
+        if state is not None:
+            state.path.with_suffix(".json").unlink(missing_ok=True)
+            state.path.unlink(missing_ok=True)
 
     def prune(self, keep: set[str]) -> list[str]:
         removed = [k for k in self.states if k not in keep]
         for key in removed:
-            state = self.states.pop(key)
-            state.path.with_suffix(".json").unlink(missing_ok=True)
-            state.path.unlink(missing_ok=True)
+            self._forget(key)
         return removed
 
     def _restore(self, tokens: list[int]) -> int:
         """Start from the kept state sharing the longest prefix with `tokens`; how many tokens it
-        covers (0: none, the prompt is read whole)."""
-        best, covered = None, 0
-        for state in self.states.values():
-            n = common_prefix(state.tokens, tokens)
-            if n > covered:
-                best, covered = state, n
-        held = self.llama.n_tokens
-        if best is not None and not (
-            held >= len(best.tokens)
-            and common_prefix(best.tokens, list(self.llama.input_ids[:held])) == len(best.tokens)
-        ):
-            self._clear()
-            capacity = len(best.tokens)
-            out = (self.llama_cpp.llama_token * capacity)()
-            count = ctypes.c_size_t(0)
-            read = self.llama_cpp.llama_state_seq_load_file(
-                self.llama.ctx, str(best.path).encode(), 0, out, capacity, ctypes.byref(count)
-            )
-            if not read or count.value != capacity:
-                self._clear()
-                self.llama.n_tokens = 0
-                return 0
-            self.llama.input_ids[:capacity] = best.tokens
+        covers (0: none, the prompt is read whole). A state whose file can't be read is forgotten
+        and the next-longest tried."""
+        while True:
+            best, covered = None, 0
+            for state in self.states.values():
+                n = common_prefix(state.tokens, tokens)
+                if n > covered:
+                    best, covered = state, n
+            if best is None or self._holds(best) or self._load(best):
+                break
+            self._forget(best.key)
         # Only the kept prefix counts as held: what the last request added is read again.
         self.llama.n_tokens = covered
         self.llama._requires_eval = True
         return covered
+
+    def _holds(self, state: State) -> bool:
+        """The model's context holds this state's tokens already (the last request started there)."""
+        held = self.llama.n_tokens
+        return held >= len(state.tokens) and common_prefix(
+            state.tokens, list(self.llama.input_ids[:held])
+        ) == len(state.tokens)
+
+    def _load(self, state: State) -> bool:
+        """Load a state's file into the context; False (the context cleared) when it can't be read."""
+        self._clear()
+        capacity = len(state.tokens)
+        out = (self.llama_cpp.llama_token * capacity)()
+        count = ctypes.c_size_t(0)
+        read = self.llama_cpp.llama_state_seq_load_file(
+            self.llama.ctx, str(state.path).encode(), 0, out, capacity, ctypes.byref(count)
+        )
+        if not read or count.value != capacity or list(out) != list(state.tokens):
+            self._clear()
+            self.llama.n_tokens = 0
+            return False
+        self.llama.input_ids[:capacity] = state.tokens
+        return True
 
     # -- completions ---------------------------------------------------------------------------
 
@@ -333,7 +376,8 @@ class Handler(BaseHTTPRequestHandler):
                 200, {"object": "list", "data": [{"id": self.alias, "object": "model", "owned_by": "coach"}]}
             )
         elif self.path.rstrip("/") == "/v1/prefix_states":
-            states = [{"key": s.key, "tokens": len(s.tokens)} for s in self.model.states.values()]
+            kept = list(self.model.states.values())  # a copy: a build may add one meanwhile
+            states = [{"key": s.key, "tokens": len(s.tokens)} for s in kept]
             self._json(200, {"object": "list", "data": states})
         else:
             self._error(HTTPStatus.NOT_FOUND, f"no route {self.path}")
@@ -361,17 +405,29 @@ class Handler(BaseHTTPRequestHandler):
                 removed = self.model.prune(set(body.get("keep") or []))
             self._json(200, {"removed": removed})
         elif path == "/v1/prefix_states":
-            build = bool(body.get("build"))
-            # Asking whether a prefix is kept needs only the tokenizer: it never waits for the model.
-            with self.gate.hold(question=False) if build else contextlib.nullcontext():
-                try:
-                    result = self.model.build(messages, build)
-                except ValueError as exc:
-                    self._error(HTTPStatus.BAD_REQUEST, str(exc))
-                    return
-            self._json(200, result)
+            self._prefix_state(messages, bool(body.get("build")))
         else:
             self._chat(body)
+
+    def _prefix_state(self, messages: list[dict], build: bool) -> None:
+        """Whether a prefix is kept, building it first when asked. A prefix already kept (or only
+        asked about) needs only the tokenizer: it never waits for the model."""
+        started = time.perf_counter()
+        try:
+            key, tokens = self.model.lookup(messages)
+            if build and key not in self.model.states:
+                with self.gate.hold(question=False):
+                    self.model.build(key, tokens)
+        except (ValueError, TypeError) as exc:
+            self._error(HTTPStatus.BAD_REQUEST, str(exc))
+            return
+        except OSError as exc:
+            self._error(HTTPStatus.INTERNAL_SERVER_ERROR, f"could not keep the prefix's state: {exc}")
+            return
+        seconds = round(time.perf_counter() - started, 3)
+        self._json(
+            200, {"key": key, "tokens": len(tokens), "ready": key in self.model.states, "seconds": seconds}
+        )
 
     def _chat(self, body: dict) -> None:
         created = int(time.time())
@@ -381,7 +437,7 @@ class Handler(BaseHTTPRequestHandler):
             pieces = self.model.complete(body)
             try:
                 first = next(pieces, None)
-            except ValueError as exc:
+            except (ValueError, TypeError) as exc:
                 self._error(HTTPStatus.BAD_REQUEST, str(exc))
                 return
             if not stream:

@@ -46,8 +46,9 @@ def say(pytestconfig: pytest.Config):
 
 @pytest.fixture(scope="session")
 def eval_coach(eval_retriever):
-    """The coach with the configured model, each guide's state kept (the default layout reads whole
-    guides); an embedded server it starts is stopped afterwards."""
+    """The coach with the configured model and the states its layout reads kept (with
+    COACH_MODEL_CONTEXT a guide layout, each guide's); an embedded server it starts is stopped
+    afterwards."""
     from coach.answer import Coach
     from coach.llm_server import chat_model, port_taken, stop_local_server
     from coach.settings import load_settings

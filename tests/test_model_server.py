@@ -101,6 +101,25 @@ def test_states_survive_a_restart_and_a_stale_one_is_removed_unread(server):
     assert list(states_dir(settings).iterdir()) == []
 
 
+def test_a_state_file_cut_short_is_forgotten_then_built_again(server):
+    """A state whose file can't be read (cut short by a power loss, removed by another server) is
+    never restored: the prompt is read whole, with the same answer, and the state is built again."""
+    settings, model = server
+    question = asked("How many weeks does PyTorch take?")
+    kept = model.keep_prefix(prefix(), build=True)
+    expected, covered = cached_tokens(settings, question)
+    assert covered == kept["tokens"]
+    stop_local_server(settings)
+    state = states_dir(settings) / f"{kept['key']}.state"
+    state.write_bytes(state.read_bytes()[: state.stat().st_size // 2])
+    assert model.keep_prefix(prefix())["ready"] is True  # listed at start: its index entry is whole
+    answer, covered = cached_tokens(settings, question)
+    assert (answer, covered) == (expected, 0)  # read whole, not from the broken state
+    assert model.keep_prefix(prefix())["ready"] is False and not state.exists()  # forgotten
+    assert model.keep_prefix(prefix(), build=True)["ready"] is True
+    assert cached_tokens(settings, question) == (expected, kept["tokens"])
+
+
 def test_a_json_schema_constrains_the_reply_and_the_stream_is_openais(server):
     settings, model = server
     schema = {
@@ -148,6 +167,7 @@ def test_asking_whether_a_prefix_is_kept_never_waits_for_an_answer_being_written
     time.sleep(1.0)  # the answer is being written
     started = time.monotonic()
     assert model.keep_prefix(prefix())["ready"] is True
+    assert model.keep_prefix(prefix(), build=True)["ready"] is True  # kept: no build to wait for
     assert time.monotonic() - started < 0.5
     assert writing.is_alive()  # it was still writing
     writing.join(120)
