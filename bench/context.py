@@ -16,7 +16,9 @@ The variants (what the model gets after the fixed prompt part; labels unchanged)
 - guide_lead: the whole guide, and the passage retrieval ranked first given again, whole, before
   the question (COACH_MODEL_CONTEXT=guide_lead);
 - part, part_hint: the same of the part of the guide (~1.2K tokens) where the passages found rank
-  best (COACH_MODEL_CONTEXT=part, part_hint).
+  best (COACH_MODEL_CONTEXT=part, part_hint);
+- reader: four passages, with the model reading each question into a typed request first, one it
+  can answer exactly from the facts being answered so (COACH_READER=model).
 
 For each it also counts the answers whose guide (the one the model read whole) is not the case's,
 and with `--judge` judges every model-written claim's citations as `pytest evals/` does (judge
@@ -74,6 +76,7 @@ VARIANTS: dict[str, Callable[[str, list[Passage], Coach], Messages]] = {
     "guide_lead": None,
     "part": None,
     "part_hint": None,
+    "reader": None,  # four passages, the coach's own path, reading by model first
 }
 
 
@@ -89,7 +92,8 @@ def use(coach: Coach, variant: str) -> None:
     layout goes with (warm-up included)."""
     build = VARIANTS[variant]
     context = variant if variant in ("grouped", *GUIDE_LAYOUTS) else "passages"
-    coach.settings = coach.settings.model_copy(update={"model_context": context})
+    reader = "model" if variant == "reader" else "patterns"
+    coach.settings = coach.settings.model_copy(update={"model_context": context, "reader": reader})
     coach.__dict__.pop("_generate", None)
     if build is None:
         return

@@ -19,14 +19,16 @@ from dataclasses import dataclass, field
 
 from coach.condense import needs_rewrite, standalone_question
 from coach.errors import CoachError
-from coach.exact import read_exact
+from coach.exact import Exact, read_exact
 from coach.facts import Fact, PayFigure, Transition, corpus_facts
 from coach.frame import Frame, loose_frame
 from coach.kept import GUIDE_LAYOUTS, HINT_LAYOUTS, PART_LAYOUTS, Kept, renumbered
 from coach.lexical import tokenize
 from coach.llm import ChatModel
+from coach.operations import answer_request
 from coach.prompts import PassageLayout, answer_messages, guide_messages
 from coach.quote import Quote, Rarity, excerpts, quotes
+from coach.reader import Catalog, read_request, reader_messages
 from coach.reading import Reading, read_question
 from coach.records import Chunk, Passage
 from coach.retrieve import Retriever
@@ -263,6 +265,8 @@ class Coach:
             return
         state = state if history else None
         exact = self._exact(reading, started, state, guide)
+        if exact is None and not guide and (not history or not needs_rewrite(question, history)):
+            exact = self._requested(reading, started, timings)
         if exact is not None:
             yield from exact
             return
@@ -401,7 +405,18 @@ class Coach:
     def keep_states(self, on_progress: Callable[[int, int, str], None] | None = None) -> int:
         """Have the embedded server read and keep the fixed part and every guide (or part) of the
         layout, once; how many were read now (see `Kept.keep_all`)."""
-        return self.kept.keep_all(self.model, self.settings.model_context, on_progress)
+        return self.kept.keep_all(self.model, self.settings.model_context, on_progress, self._keep_reader())
+
+    def _keep_reader(self) -> tuple[str, ...]:
+        """Have the embedded server keep the model reader's fixed part (its instructions and the
+        catalog), once in this process: a question then reads only its own turn. Its key; () when
+        not reading by model."""
+        keep = getattr(self.model, "keep_prefix", None)
+        if keep is None or self.settings.reader != "model" or not self.facts:
+            return ()
+        if "_reader_key" not in self.__dict__:
+            self.__dict__["_reader_key"] = keep(reader_messages(self.catalog, "")[:1], build=True)["key"]
+        return (self.__dict__["_reader_key"],)
 
     def _read_whole(
         self, query: str, parts: list[tuple[str, list[Passage]]], state: Frame | None, guide: str | None
@@ -489,7 +504,6 @@ class Coach:
         self, reading: Reading, started: float, state: Frame | None = None, guide: str | None = None
     ) -> list[Found | CheckedSentence | Answer] | None:
         """The events of an answer composed from the facts, or None when the reader isn't sure."""
-        by_id = {c.id: c for c in self.retriever.chunks}
         exact = read_exact(
             reading.questions,
             self.facts,
@@ -500,6 +514,38 @@ class Coach:
             guide,
             self.settings.plan_week_hours,
         )
+        return self._exact_events(exact, reading, started, state)
+
+    @functools.cached_property
+    def catalog(self) -> Catalog:
+        """What the guides hold, by move: the names the model reader chooses among."""
+        return Catalog.of(self.facts)
+
+    def _requested(
+        self, reading: Reading, started: float, timings: dict[str, float]
+    ) -> list[Found | CheckedSentence | Answer] | None:
+        """With COACH_READER=model: the model reads the question into a typed request (choosing
+        among the guides' own names); the events of its exact answer from the facts, or None
+        (the retrieval and model path answers it)."""
+        if self.settings.reader != "model" or not self.facts:
+            return None
+        self._keep_reader()
+        request = read_request(self.model, self.catalog, reading.text)
+        timings["read"] = time.perf_counter() - started
+        if request is None:
+            return None
+        overview = {
+            c.source: c.id
+            for c in self.retriever.chunks
+            if c.kind == "overview" and c.section.endswith("Roadmap")
+        }
+        exact = answer_request(request, self.catalog, self.facts, overview, self.settings.plan_week_hours)
+        return self._exact_events(exact, reading, started, None)
+
+    def _exact_events(
+        self, exact: Exact | None, reading: Reading, started: float, state: Frame | None
+    ) -> list[Found | CheckedSentence | Answer] | None:
+        by_id = {c.id: c for c in self.retriever.chunks}
         if exact is None or any(c not in by_id for line in exact.lines for c in line.chunks):
             return None
         order = list(dict.fromkeys(c for line in exact.lines for c in line.chunks))
@@ -593,6 +639,7 @@ class Coach:
         keeps its state (and starts here if it isn't running); another endpoint is sent a one-token
         question, so a server that reuses the last prompt's prefix holds it."""
         passages = self.load()
+        self._keep_reader()
         if self.kept.keep_fixed(self.model, self.passage_layout) is not None:
             return
         for _ in self.model.stream(

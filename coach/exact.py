@@ -288,8 +288,7 @@ def _plan(
     ("what's in week 5?"). Computed from the roadmap as `coach plan` computes it, starting today.
     None: no plan is asked for; False: one is, for a guide without a roadmap or in hours outside
     1-80, and the reader leaves it to the model path."""
-    from coach.compare import Subject
-    from coach.plan import make_plan, roadmap
+    from coach.plan import roadmap
 
     week = WEEK_N.search(plain)
     if week and state and state.plan_hours and state.plan_start and len(state.guides) == 1:
@@ -302,12 +301,29 @@ def _plan(
         guide, hours, start, week = guides[0], float(hours_m.group(1)), date.today(), None
     else:
         return None
-    if not 1 <= hours <= 80:
+    return planned(facts, guide, hours, start, int(week.group(1)) if week else None, week_hours, overview)
+
+
+def planned(
+    facts: dict[str, list[Fact]],
+    guide: str,
+    hours: float,
+    start: date,
+    week: int | None,
+    week_hours: float,
+    overview: dict[str, str],
+) -> Exact | bool:
+    """The plan of a guide's roadmap at `hours` a week from `start` (or its week `week`), as
+    cited sentences; False for hours outside 1-80 or a guide without a roadmap in weeks."""
+    from coach.compare import Subject
+    from coach.plan import make_plan, roadmap
+
+    if not 1 <= hours <= 80 or not roadmap(facts.get(guide, [])):
         return False
     plan = make_plan(Subject(guide, _label(facts[guide])), facts[guide], hours, start, week_hours)
     frame = Frame((guide,), plan_hours=hours, plan_start=start)
     if week:
-        n = int(week.group(1))
+        n = week
         if not 1 <= n <= len(plan.weeks):
             durations = tuple(p.phase.duration for p in plan.phases if p.phase.duration)
             said = f"Your plan has {len(plan.weeks)} weeks, so it has no week {n}."

@@ -120,16 +120,21 @@ class Kept:
         return self._fixed[layout]
 
     def keep_all(
-        self, model: ChatModel, layout: str, on_progress: Callable[[int, int, str], None] | None = None
+        self,
+        model: ChatModel,
+        layout: str,
+        on_progress: Callable[[int, int, str], None] | None = None,
+        also: tuple[str, ...] = (),
     ) -> int:
         """Have the model keep the states of the fixed part and of every guide (or part, by the
         layout), each read once and kept on disk, and drop every other state it keeps (a guide no
         longer in the index, another layout's). How many were read now (0: all were kept already,
-        or the model keeps no states). on_progress(done, of, guide) follows each."""
+        or the model keeps no states). on_progress(done, of, guide) follows each; `also`: the keys
+        of other states to keep (the reader's)."""
         keep = getattr(model, "keep_prefix", None)
         if keep is None or layout not in GUIDE_LAYOUTS:
             return 0
-        keys = [self.keep_fixed(model, "passages")]
+        keys = [self.keep_fixed(model, "passages"), *also]
         pieces = [(source, chunks) for source, parts in self.parts(layout).items() for chunks in parts]
         read = 0
         for done, (source, chunks) in enumerate(pieces, 1):

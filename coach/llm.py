@@ -46,9 +46,18 @@ class OpenAIChatModel:
             base_url=base_url, api_key=api_key or "not-needed", timeout=timeout, max_retries=0
         )
 
-    def stream(self, messages: list[dict[str, str]], max_tokens: int) -> Iterator[str]:
+    def choose(self, messages: list[dict[str, str]], schema: dict, max_tokens: int) -> str:
+        """The reply, at temperature 0, constrained to JSON matching `schema` (OpenAI's structured
+        outputs; the embedded server, vLLM and llama.cpp's server build a grammar from it)."""
+        format_ = {"type": "json_schema", "json_schema": {"name": "choice", "schema": schema}}
+        return "".join(self.stream(messages, max_tokens, response_format=format_))
+
+    def stream(
+        self, messages: list[dict[str, str]], max_tokens: int, response_format: dict | None = None
+    ) -> Iterator[str]:
         import openai
 
+        extra = {"response_format": response_format} if response_format else {}
         replied = False
         try:
             response = self._client.chat.completions.create(
@@ -57,6 +66,7 @@ class OpenAIChatModel:
                 max_tokens=max_tokens,
                 temperature=0,
                 stream=True,
+                **extra,  # type: ignore[arg-type]
             )
             for event in response:
                 if event.choices and event.choices[0].delta.content:

@@ -67,6 +67,17 @@ def serving_models(settings: Settings) -> list[str] | None:
     return [m.get("id", "") for m in data.get("data", [])]
 
 
+def _keeps_states(settings: Settings) -> bool:
+    """The server on the local port is this coach's own: it keeps prompt states (`coach.model_server`)."""
+    try:
+        with urllib.request.urlopen(f"{local_base_url(settings)}/prefix_states", timeout=10) as response:
+            return "data" in json.load(response)
+    except urllib.error.HTTPError:
+        return False  # a route it doesn't have: another server (an older `coach serve`'s)
+    except (urllib.error.URLError, OSError, ValueError):
+        return True  # gone or slow since it answered: the request that follows says so
+
+
 def port_taken(settings: Settings) -> bool:
     """Something listens on the local port: a server, answering or busy."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
@@ -121,6 +132,11 @@ def start_local_server(settings: Settings, wait_seconds: float = 180.0) -> str:
                 f"Port {settings.llm_port} is taken by a server without model '{settings.llm_model}'. "
                 "Set COACH_LLM_PORT to a free port."
             )
+        if not _keeps_states(settings):
+            raise CoachError(
+                f"Port {settings.llm_port} is taken by a model server that keeps no prompt states (an "
+                "older `coach serve`'s): stop it (`coach stop`), or set COACH_LLM_PORT to a free port."
+            )
         return local_base_url(settings)
     check_local_model(settings)
     settings.models_dir.mkdir(parents=True, exist_ok=True)
@@ -172,7 +188,8 @@ def server_pid(settings: Settings) -> int | None:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         cmdline = b""
-    if b"coach.model_server" not in cmdline:  # stale pid file: the server is gone
+    # An older coach ran llama-cpp-python's own server: `coach stop` stops that one too.
+    if b"coach.model_server" not in cmdline and b"llama_cpp.server" not in cmdline:  # stale: gone
         pid_file.unlink(missing_ok=True)
         return None
     return pid
@@ -243,12 +260,19 @@ class LocalChatModel:
                 "The local model server is not answering. Start it (`coach serve`) and try again."
             ) from None
 
-    def stream(self, messages: list[dict[str, str]], max_tokens: int) -> Iterator[str]:
+    def choose(self, messages: list[dict[str, str]], schema: dict, max_tokens: int) -> str:
+        """The reply constrained to JSON matching `schema` (see `OpenAIChatModel.choose`)."""
+        format_ = {"type": "json_schema", "json_schema": {"name": "choice", "schema": schema}}
+        return "".join(self.stream(messages, max_tokens, response_format=format_))
+
+    def stream(
+        self, messages: list[dict[str, str]], max_tokens: int, response_format: dict | None = None
+    ) -> Iterator[str]:
         for attempt in (1, 2):
             model = self._connected()
             replied = False
             try:
-                for piece in model.stream(messages, max_tokens):
+                for piece in model.stream(messages, max_tokens, response_format):
                     replied = True
                     yield piece
                 return

@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     model_context: Literal[
         "passages", "grouped", "excerpts", "guide", "guide_hint", "guide_lead", "part", "part_hint"
     ] = Field(default="passages")
+    # How a question the phrasing patterns don't settle is read: `patterns` (it goes to retrieval
+    # and the model's answer), or `model` (the model first reads it into a typed request, choosing
+    # among the guides' own names under a JSON schema; one it can answer from the facts exactly is).
+    reader: Literal["patterns", "model"] = Field(default="patterns")
     max_question_chars: int = Field(default=1000, ge=10)
     # Turns of one conversation (`coach ask TURN...`, the chat page): each may cost a model call.
     max_turns: int = Field(default=20, ge=1, le=1000)

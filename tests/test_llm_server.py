@@ -64,6 +64,35 @@ def test_a_busy_server_is_waited_for_and_reused_not_replaced(busy_server, tmp_pa
     assert not (tmp_path / "models" / f"server-{port}.pid").exists()  # nothing was started
 
 
+def test_a_model_server_that_keeps_no_states_on_the_port_is_named_not_used(tmp_path):
+    """An older `coach serve` (llama-cpp-python's own server) still running on the port serves the
+    model but keeps no prompt states: the coach says so in one line instead of failing each answer."""
+    port = free_port()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the standard library's name
+            found = self.path.rstrip("/") == "/v1/models"
+            body = json.dumps(
+                {"data": [{"id": "qwen2.5-coder-1.5b-instruct"}]} if found else {"detail": "Not Found"}
+            )
+            self.send_response(200 if found else 404)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body.encode())
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(CoachError, match=r"keeps no prompt states .*stop it \(`coach stop`\)"):
+            start_local_server(settings_on(port, tmp_path), wait_seconds=10)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_a_server_that_never_answers_is_a_clear_error_not_a_second_server(tmp_path):
     port = free_port()
     with socket.socket() as silent:  # listens, never answers
