@@ -15,20 +15,20 @@ import functools
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from coach.condense import needs_rewrite, standalone_question
 from coach.errors import CoachError
 from coach.exact import Exact, read_exact
 from coach.facts import Fact, PayFigure, Transition, corpus_facts
-from coach.frame import Frame, loose_frame
+from coach.frame import Frame, loose_frame, settled_guides
 from coach.kept import GUIDE_LAYOUTS, HINT_LAYOUTS, PART_LAYOUTS, Kept, renumbered
 from coach.lexical import tokenize
 from coach.llm import ChatModel
 from coach.operations import answer_request
 from coach.prompts import PassageLayout, answer_messages, guide_messages
 from coach.quote import Quote, Rarity, excerpts, quotes
-from coach.reader import Catalog, read_request, reader_messages
+from coach.reader import COMPUTED, Catalog, read_request, reader_messages
 from coach.reading import Reading, read_question
 from coach.records import Chunk, Passage
 from coach.retrieve import Retriever
@@ -532,8 +532,17 @@ class Coach:
         self._keep_reader()
         request = read_request(self.model, self.catalog, reading.text)
         timings["read"] = time.perf_counter() - started
-        if request is None:
+        if request is None or request.operation not in COMPUTED:
             return None
+        # The moves whose roles the question names (the layout's role names) over the model's choice:
+        # "AI architect" names the deep learning to AI architect move, not the AI/ML architect path.
+        named = replace(request, guides=tuple(settled_guides(reading.text, self.retriever.terms, loose=True)))
+        if (
+            named.guides
+            and request.operation != "compare"
+            and len(named.topics(self.catalog)) == len(named.guides)
+        ):
+            request = named
         overview = {
             c.source: c.id
             for c in self.retriever.chunks

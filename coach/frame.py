@@ -15,7 +15,20 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from coach.facts import Certification, DestinationRole, Fact, Phase, Skill, SourceRole, Story, Transition
+from coach.facts import (
+    Certification,
+    DestinationRole,
+    Fact,
+    Faq,
+    InterviewQuestion,
+    Item,
+    PayFigure,
+    Phase,
+    Skill,
+    SourceRole,
+    Story,
+    Transition,
+)
 from coach.layout import layout
 from coach.lexical import tokenize
 from coach.terms import NAME_RUN, GuideTerms, listed_roles, meant_guides, without_names
@@ -137,6 +150,14 @@ def name_of(f: Fact) -> str:
         return f.person.text if f.person else f.title.text
     if isinstance(f, Transition):
         return f"{f.from_role} → {f.to_role}" if f.from_role else f"{f.to_role} path"
+    if isinstance(f, Item):
+        return (f.name or f.text).text
+    if isinstance(f, InterviewQuestion):
+        return f.question.text
+    if isinstance(f, PayFigure):
+        return f.label.text
+    if isinstance(f, Faq):
+        return (f.question or f.answer).text
     return f.name.text  # type: ignore[union-attr]
 
 

@@ -12,7 +12,18 @@ from __future__ import annotations
 from datetime import date
 
 from coach.exact import Exact, Line, _fact_line, _label, _magnitude, _ranked, planned
-from coach.facts import Fact, Item, Phase, Skill, SourceRole, Transition, Value
+from coach.facts import (
+    Fact,
+    InterviewQuestion,
+    Item,
+    PayFigure,
+    Phase,
+    Skill,
+    SourceRole,
+    Story,
+    Transition,
+    Value,
+)
 from coach.frame import Frame
 from coach.lexical import tokenize
 from coach.reader import KINDS, MOVE_FACTS, Catalog, Request, Topic
@@ -86,24 +97,41 @@ def _entries(topic: Topic, facts: list[Fact]) -> list[Fact]:
 
 
 def _text_of(f: Fact) -> Value:
-    return f.text if isinstance(f, Item) else f.name  # type: ignore[union-attr]
+    """An entry's own words: a list entry's text, a question, a pay figure's label, a name or title."""
+    if isinstance(f, Item):
+        return f.text
+    if isinstance(f, InterviewQuestion):
+        return f.question
+    if isinstance(f, PayFigure):
+        return f.label
+    return f.title if isinstance(f, Phase | Story) else f.name  # type: ignore[union-attr]
+
+
+def _entry_line(f: Fact, overview: str) -> Line:
+    """One entry of a list as a sentence, the guide's words, cited."""
+    if isinstance(f, PayFigure):
+        return Line(f"{f.label.text}: {f.amount.text}.", (f.amount.chunk,), (f.label, f.amount))
+    if isinstance(f, InterviewQuestion | Item):
+        v = _text_of(f)
+        return Line(f"{v.text.rstrip('.?')}{'?' if v.text.endswith('?') else '.'}", (v.chunk,), (v,))
+    return _fact_line(f, overview)
 
 
 def _listed(topic: Topic, entries: list[Fact], overview: str) -> Exact:
     """Every entry of the list, the guide's words, each cited."""
+    lines = [_entry_line(e, overview) for e in entries]
     if isinstance(entries[0], Item):
         names = tuple(_text_of(e) for e in entries)
-        head = Line(f"The guide lists these under {topic.name}.", (names[0].chunk,), names, computed=True)
-        lines = [head] + [Line(f"{v.text.rstrip('.')}.", (v.chunk,), (v,)) for v in names]
-    else:
-        lines = [_fact_line(e, overview) for e in entries]
+        lines.insert(
+            0, Line(f"The guide lists these under {topic.name}.", (names[0].chunk,), names, computed=True)
+        )
     return Exact(
-        "list", (topic.guide,), tuple(lines), frame=Frame((topic.guide,), tuple(entries), "", "list")
+        "list", (topic.guide,), tuple(lines), frame=Frame((topic.guide,), _named_only(entries), "", "list")
     )
 
 
 def _count(topic: Topic, entries: list[Fact], overview: str) -> Exact:
-    names = tuple(e.title if isinstance(e, Phase) else _text_of(e) for e in entries)  # type: ignore[union-attr]
+    names = tuple(_text_of(e) for e in entries)
     cited = (
         (overview,)
         if isinstance(entries[0], Phase) and overview
@@ -111,7 +139,9 @@ def _count(topic: Topic, entries: list[Fact], overview: str) -> Exact:
     )
     n = len(entries)
     head = Line(f"The guide lists {n} under {topic.name}.", cited, names, computed=True, figures=(str(n),))
-    return Exact("count", (topic.guide,), (head,), frame=Frame((topic.guide,), tuple(entries), "", "list"))
+    return Exact(
+        "count", (topic.guide,), (head,), frame=Frame((topic.guide,), _named_only(entries), "", "list")
+    )
 
 
 def _total(topic: Topic, phases: list[Fact], facts: list[Fact], overview: str) -> Exact | None:
@@ -171,7 +201,7 @@ def _missing(topic: Topic, entries: list[Fact], have: tuple[str, ...]) -> Exact:
         v = _text_of(e)
         lines.append(Line(f"You say you have this one already: {v.text.rstrip('.')}.", (v.chunk,), (v,)))
     return Exact(
-        "missing", (topic.guide,), tuple(lines), frame=Frame((topic.guide,), tuple(kept), "", "list")
+        "missing", (topic.guide,), tuple(lines), frame=Frame((topic.guide,), _named_only(kept), "", "list")
     )
 
 
@@ -199,3 +229,9 @@ def _move_facts(request: Request, facts: dict[str, list[Fact]]) -> Exact | None:
         tuple(lines),
         frame=Frame(request.guides, (), attr, operation or "value"),
     )
+
+
+def _named_only(entries: list[Fact]) -> tuple[Fact, ...]:
+    """The entries a follow-up can point back to by name: a list's entries are sentences, not
+    names, so after one the turn is about the move."""
+    return tuple(e for e in entries if not isinstance(e, Item))

@@ -100,6 +100,8 @@ def test_what_is_missing_is_the_gaps_less_what_the_asker_has(catalog, facts):
 def test_a_list_by_its_heading_a_count_an_extreme_and_a_plan(catalog, facts):
     listed = answer_request(Request("q", (DL_TO_ARCHITECT,), "This Month", "list"), catalog, facts, {})
     assert listed.lines[0].text == "The guide lists these under This Month." and len(listed.lines) == 4
+    # Its entries are sentences, not names: what the turn was about is the move.
+    assert listed.frame.about({DL_TO_ARCHITECT: "DL → AI Architect"}) == "DL → AI Architect"
     count = answer_request(Request("q", (AI_ENGINEER,), "certifications", "count"), catalog, facts, {})
     assert count.lines[0].text == "The guide lists 6 under certifications." and count.lines[0].figures == (
         "6",
@@ -149,7 +151,9 @@ def test_the_coach_answers_a_request_the_patterns_left_from_the_facts(retriever,
         coach = Coach(Settings(reader="model"), retriever, model)
         answer = coach.ask("Add up every phase of the architect roadmap for me, please.")
         assert len(llm.requests) == 1 and llm.requests[0]["response_format"]["type"] == "json_schema"
-        assert read_request(model, catalog, "x") == Request("x", (DL_TO_ARCHITECT,), "roadmap phases", "total")
+        assert read_request(model, catalog, "x") == Request(
+            "x", (DL_TO_ARCHITECT,), "roadmap phases", "total"
+        )
     assert answer.path == "facts" and not answer.refused
     assert answer.answer.startswith("The roadmap's 5 phases add up to 28 weeks [1].")
 
@@ -168,3 +172,17 @@ def test_a_choice_the_facts_cant_answer_takes_the_model_path(retriever):
     assert answer.path == "model"
     assert [r.get("response_format", {}).get("type") for r in llm.requests][:1] == ["json_schema"]
     assert len(llm.requests) >= 2
+
+
+@pytest.mark.parametrize(
+    "operation", ["value", "list", "largest", "smallest", "total", "count", "plan", "missing", "other"]
+)
+def test_every_topic_of_every_move_is_answered_cited_or_left_to_the_model(catalog, facts, operation):
+    """Whatever the reader chooses within the catalog, the answer is cited sentences or None."""
+    for topic in catalog.topics:
+        request = Request(
+            "q", (topic.guide,), topic.name, operation, hours_per_week=10.0, has_skills=("Python",)
+        )
+        exact = answer_request(request, catalog, facts, {})
+        if exact is not None:
+            assert exact.lines and all(ln.text and ln.chunks for ln in exact.lines), (topic, operation)
