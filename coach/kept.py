@@ -75,7 +75,6 @@ class Kept:
         self.guides: dict[str, list[Chunk]] = {}  # each guide's chunks in its order, by file name
         for chunk in sorted(chunks, key=lambda c: (c.source, c.position)):
             self.guides.setdefault(chunk.source, []).append(chunk)
-        self._parts: set[tuple[str, int]] = set()  # (first chunk id, length): known kept
         self._fixed: dict[str, str] = {}  # passage layout -> the fixed part's key
 
     def parts(self, layout: str) -> dict[str, list[list[Chunk]]]:
@@ -99,15 +98,11 @@ class Kept:
         return max(pieces, key=lambda part: sum(rank.get(c.id, 0.0) for c in part))
 
     def kept(self, model: ChatModel, chunks: list[Chunk]) -> bool:
-        """The model keeps the state of these passages (a model that keeps none: always)."""
+        """The model keeps the state of these passages (a model that keeps none: always). Asked
+        each time (the server answers from its tokenizer, without waiting for the model): another
+        process may have pruned it since, and a guide read whole is ~3.5K tokens, not 50."""
         keep = getattr(model, "keep_prefix", None)
-        key = (chunks[0].id, len(chunks))
-        if keep is None or key in self._parts:
-            return True
-        if keep(guide_prefix(chunks)).get("ready"):
-            self._parts.add(key)
-            return True
-        return False
+        return keep is None or bool(keep(guide_prefix(chunks)).get("ready"))
 
     def keep_fixed(self, model: ChatModel, layout: PassageLayout) -> str | None:
         """Have the model keep the fixed part's state (read once, then kept on disk), once in this
@@ -141,7 +136,6 @@ class Kept:
             state = keep(guide_prefix(chunks), build=True)
             keys.append(state["key"])
             read += state["seconds"] > 0.5
-            self._parts.add((chunks[0].id, len(chunks)))
             if on_progress:
                 on_progress(done, len(pieces), source)
         model.prune_prefixes(keys)  # type: ignore[attr-defined]
