@@ -6,6 +6,7 @@ it would choose is given as JSON; the real model's reading is measured by `pytho
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import date
 
 import pytest
@@ -186,3 +187,23 @@ def test_every_topic_of_every_move_is_answered_cited_or_left_to_the_model(catalo
         exact = answer_request(request, catalog, facts, {})
         if exact is not None:
             assert exact.lines and all(ln.text and ln.chunks for ln in exact.lines), (topic, operation)
+
+
+def test_a_guide_added_in_the_same_layout_is_in_the_catalog_and_answered_with_no_code_change(tmp_path):
+    """A sixth guide (a QA engineer's move into DevOps, laid out as the others) joins the catalog
+    the reader chooses among, with its own headings, and its roadmap is summed from its own facts."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    text = (CORPUS / DL_TO_MLE).read_text(encoding="utf-8")
+    text = text.replace("Deep Learning Engineer", "QA Engineer").replace(
+        "Machine Learning Engineer", "DevOps Engineer"
+    )
+    (corpus / "005_qa_to_devops.txt").write_text(text.replace("4-Month", "5-Month"), encoding="utf-8")
+    facts = corpus_facts(corpus, 900)
+    catalog = Catalog.of(facts)
+    assert catalog.moves[-1] == ("005_qa_to_devops.txt", "QA Engineer → DevOps Engineer")
+    assert "Move 6: QA Engineer → DevOps Engineer. Holds: roadmap phases;" in catalog.text()
+    assert catalog.schema()["properties"]["moves"]["items"]["enum"] == [1, 2, 3, 4, 5, 6]
+    request = parse_choice(choice(moves=[6], topic="roadmap phases", operation="total"), catalog, "q")
+    exact = answer_request(request, catalog, facts, {})
+    assert [ln.text for ln in exact.lines] == ["The roadmap's 5 phases add up to 20 weeks."]
