@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from coach.condense import needs_rewrite, standalone_question
 from coach.errors import CoachError
-from coach.exact import Exact, read_exact
+from coach.exact import Exact, read_exact, roadmap_overviews
 from coach.facts import Fact, PayFigure, Transition, corpus_facts
 from coach.frame import Frame, loose_frame, settled_guides
 from coach.kept import GUIDE_LAYOUTS, HINT_LAYOUTS, PART_LAYOUTS, Kept, renumbered
@@ -543,11 +543,7 @@ class Coach:
             and len(named.topics(self.catalog)) == len(named.guides)
         ):
             request = named
-        overview = {
-            c.source: c.id
-            for c in self.retriever.chunks
-            if c.kind == "overview" and c.section.endswith("Roadmap")
-        }
+        overview = roadmap_overviews(self.retriever.chunks)
         exact = answer_request(request, self.catalog, self.facts, overview, self.settings.plan_week_hours)
         return self._exact_events(exact, reading, started, None)
 

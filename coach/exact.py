@@ -137,7 +137,7 @@ def read_exact(
         return None
     asked = read_asked(question, terms)
     asked.more = bool(MORE.search(OPENER.sub("", plain)))  # "... and how important is it?"
-    overview = {c.source: c.id for c in chunks if c.kind == "overview" and c.section.endswith("Roadmap")}
+    overview = roadmap_overviews(chunks)
     if only:
         facts = {only: facts.get(only, [])}
         same = state is not None and state.guides == (only,)
@@ -157,6 +157,11 @@ def read_exact(
     if found is not None:
         return found or None
     return _about_moves(question, facts, terms, chunks, text, asked, state, overview, only)
+
+
+def roadmap_overviews(chunks: list[Chunk]) -> dict[str, str]:
+    """Each guide's roadmap overview chunk (the one listing every phase with its weeks), by file name."""
+    return {c.source: c.id for c in chunks if c.kind == "overview" and c.section.endswith("Roadmap")}
 
 
 def _about_moves(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from coach.exact import Exact, Line, _fact_line, _label, _magnitude, _ranked, planned
+from coach.exact import Exact, Line, _fact_line, _label, _magnitude, _name_value, _ranked, planned
 from coach.facts import (
     Fact,
     InterviewQuestion,
@@ -20,7 +20,6 @@ from coach.facts import (
     Phase,
     Skill,
     SourceRole,
-    Story,
     Transition,
     Value,
 )
@@ -104,7 +103,7 @@ def _text_of(f: Fact) -> Value:
         return f.question
     if isinstance(f, PayFigure):
         return f.label
-    return f.title if isinstance(f, Phase | Story) else f.name  # type: ignore[union-attr]
+    return _name_value(f)
 
 
 def _entry_line(f: Fact, overview: str) -> Line:
