@@ -25,6 +25,7 @@ from coach.frame import Frame, loose_frame, settled_guides
 from coach.kept import GUIDE_LAYOUTS, HINT_LAYOUTS, PART_LAYOUTS, Kept, renumbered
 from coach.lexical import tokenize
 from coach.llm import ChatModel
+from coach.meaning import MeaningReader
 from coach.operations import answer_request
 from coach.prompts import PassageLayout, answer_messages, guide_messages
 from coach.quote import Quote, Rarity, excerpts, quotes
@@ -264,8 +265,11 @@ class Coach:
             yield self.refusal(question, [], timings=timings, reading=reading)
             return
         state = state if history else None
-        exact = self._exact(reading, started, state, guide)
-        if exact is None and not guide and (not history or not needs_rewrite(question, history)):
+        standalone = not history or not needs_rewrite(question, history)
+        exact = self._meant(reading, started, guide) if standalone else None
+        if exact is None:
+            exact = self._exact(reading, started, state, guide)
+        if exact is None and not guide and standalone:
             exact = self._requested(reading, started, timings)
         if exact is not None:
             yield from exact
@@ -521,6 +525,26 @@ class Coach:
         """What the guides hold, by move: the names the model reader chooses among."""
         return Catalog.of(self.facts)
 
+    @functools.cached_property
+    def meaning(self) -> MeaningReader:
+        """The reader of the operations computed from the facts (no model)."""
+        return MeaningReader(self.catalog, self.facts, self.retriever.terms, self.retriever.embed_query)
+
+    def _meant(
+        self, reading: Reading, started: float, guide: str | None = None
+    ) -> list[Found | CheckedSentence | Answer] | None:
+        """The events of an answer computed from the facts for a request the meaning reader reads
+        (what the asker lacks, which move fits them, a plan, a total, a count, an extreme, moves
+        side by side), or None."""
+        if not self.facts:
+            return None
+        request = self.meaning.read(reading.text)
+        if request is None or (guide and request.guides != (guide,)):
+            return None
+        overview = roadmap_overviews(self.retriever.chunks)
+        exact = answer_request(request, self.catalog, self.facts, overview, self.settings.plan_week_hours)
+        return self._exact_events(exact, reading, started, None)
+
     def _requested(
         self, reading: Reading, started: float, timings: dict[str, float]
     ) -> list[Found | CheckedSentence | Answer] | None:
@@ -565,7 +589,9 @@ class Coach:
         timings = {"total": time.perf_counter() - started}
         about = exact.frame.about(self.guide_labels) if exact.frame else ""
         query = f"{reading.questions} (about: {about})" if state is not None and about else reading.questions
-        answer = Answer(text, citations, False, query, [], [], passages, "", timings, content)
+        if exact.declined:  # shown as a refusal is: its text alone, no sources
+            text, citations = " ".join(line.text for line in exact.lines), []
+        answer = Answer(text, citations, exact.declined, query, [], [], passages, "", timings, content)
         answer.not_covered = " ".join(n for n in (exact.missing, not_covered_note(reading.not_covered)) if n)
         answer.path = "facts"
         answer.frame, answer.about = exact.frame, about

@@ -115,6 +115,7 @@ class Exact:
     lines: tuple[Line, ...]
     missing: str = ""  # a note on a meant guide that doesn't state it, from a template; no figure
     frame: Frame | None = None
+    declined: bool = False  # says the guides don't treat what was asked (and what they do treat)
 
 
 def read_exact(

@@ -9,10 +9,12 @@ gives None: the retrieval and model path answers it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from coach.exact import Exact, Line, _fact_line, _label, _magnitude, _name_value, _ranked, planned
 from coach.facts import (
+    DestinationRole,
     Fact,
     InterviewQuestion,
     Item,
@@ -24,6 +26,7 @@ from coach.facts import (
     Value,
 )
 from coach.frame import Frame
+from coach.layout import layout
 from coach.lexical import tokenize
 from coach.reader import KINDS, MOVE_FACTS, Catalog, Request, Topic
 
@@ -42,6 +45,8 @@ def answer_request(
     """The exact answer to a request, or None when it needs the model (or the guides don't say)."""
     if not request.in_guides or not request.guides or not request.topic:
         return None
+    if request.operation == "fit":
+        return _fits(request, facts)
     topics = request.topics(catalog)
     if len(topics) != len(request.guides):
         return None  # a move that doesn't hold the topic: the model path looks further
@@ -59,7 +64,12 @@ def answer_request(
         result = planned(
             facts, topic.guide, request.hours_per_week, today or date.today(), None, week_hours, overview
         )
-        return result or None
+        if not isinstance(result, Exact):
+            return None
+        total = _total(topic, entries, facts[topic.guide], where)
+        return replace(result, lines=result.lines + total.lines) if total else result
+    if op == "plan" and topic.kind is Phase and request.span_weeks:
+        return _within(request, topic, entries, facts[topic.guide], where)
     if op == "total" and topic.kind is Phase:
         return _total(topic, entries, facts[topic.guide], where)
     if op == "count":
@@ -177,12 +187,122 @@ def _total(topic: Topic, phases: list[Fact], facts: list[Fact], overview: str) -
     )
 
 
+def _within(
+    request: Request, topic: Topic, phases: list[Fact], facts: list[Fact], overview: str
+) -> Exact | None:
+    """A plan for the span the asker names: the roadmap's total against it, then its phases."""
+    total = _total(topic, phases, facts, overview)
+    if total is None or not request.span_weeks:
+        return None
+    weeks = [_magnitude(p.duration) for p in phases if isinstance(p, Phase) and p.duration]
+    low = round(sum(w[0] for w in weeks if w))
+    asked = round(request.span_weeks)
+    verdict = "longer than" if low > asked else "within"
+    said = Line(
+        f"That is {verdict} the {request.span_text} you ask about, about {asked} weeks.",
+        total.lines[0].chunks,
+        total.lines[0].values,
+        computed=True,
+        figures=(str(asked), request.span_text),
+    )
+    phases_said = [_fact_line(p, overview) for p in phases]
+    return Exact(
+        "plan", total.guides, (total.lines[0], said, *phases_said, *total.lines[1:]), frame=total.frame
+    )
+
+
+def _fits(request: Request, facts: dict[str, list[Fact]]) -> Exact | None:
+    """The moves the asker's role starts, each with what its guide says of that start, and where
+    a path that leads to their role goes on to; for a role no guide names, the roles they do."""
+    if request.said_role:
+        return _unlisted(request, facts)
+    mine = _parts(request.current_role)
+    lines: list[Line] = []
+    for guide in request.guides:
+        found = facts.get(guide, [])
+        label = _label(found)
+        onward = [f for f in found if isinstance(f, DestinationRole)]
+        t = next((f for f in found if isinstance(f, Transition)), None)
+        if onward and t is not None and _parts(t.to_role) & mine:
+            names = tuple(f.name for f in onward)
+            lines.append(
+                Line(
+                    f"The {label} guide names these roles to move on to.",
+                    (names[0].chunk,),
+                    names,
+                    computed=True,
+                )
+            )
+            lines += [_fact_line(f, "") for f in onward]
+            continue
+        listed = [f for f in found if isinstance(f, SourceRole) and _parts(f.name.text) & mine]
+        t = next((f for f in found if isinstance(f, Transition)), None)
+        for e in listed:
+            stated = (e.name, e.timeline) if e.timeline else (e.name,)
+            when = f", with a timeline of {e.timeline.text}" if e.timeline else ""
+            lines.append(
+                Line(
+                    f"The {label} guide lists {e.name.text} as a starting role{when}.",
+                    (e.name.chunk,),
+                    stated,
+                )
+            )
+            lines.append(Line(e.detail.text, (e.detail.chunk,), (e.detail,)))
+        if not listed and t is not None and t.from_role and _parts(t.from_role) & mine:
+            stated = (t.title, t.timeline) if t.timeline else (t.title,)
+            when = f", with a timeline of {t.timeline.text}" if t.timeline else ""
+            lines.append(
+                Line(f"The {label} guide starts from {t.from_role}{when}.", (t.title.chunk,), stated)
+            )
+    if not lines:
+        return None
+    return Exact("fit", request.guides, tuple(lines), frame=Frame(request.guides, (), "", "list"))
+
+
+def _unlisted(request: Request, facts: dict[str, list[Fact]]) -> Exact | None:
+    """The starting roles the guides name, by move, for an asker whose role none of them names."""
+    lines: list[Line] = []
+    for guide in request.guides:
+        found = facts.get(guide, [])
+        starts = [f.name for f in found if isinstance(f, SourceRole)]
+        t = next((f for f in found if isinstance(f, Transition)), None)
+        label = _label(found)
+        if starts:
+            said = ", ".join(v.text for v in starts)
+            lines.append(
+                Line(
+                    f"The {label} guide names these starting roles: {said}.",
+                    (starts[0].chunk,),
+                    tuple(starts),
+                )
+            )
+        elif t is not None and t.from_role:
+            lines.append(Line(f"The {label} guide starts from {t.from_role}.", (t.title.chunk,), (t.title,)))
+    if not lines:
+        return None
+    head = Line(
+        f"None of the guides names {request.said_role} as a role to start from.",
+        lines[0].chunks,
+        lines[0].values,
+        computed=True,
+        figures=(request.said_role,),
+    )
+    return Exact(
+        "fit", request.guides, (head, *lines), frame=Frame(request.guides, (), "", "list"), declined=True
+    )
+
+
+def _parts(role: str) -> set[str]:
+    """A role's names: "Software Engineer / Backend Developer" is both."""
+    return {p.strip().lower() for p in role.split("/") if p.strip()}
+
+
 def _missing(topic: Topic, entries: list[Fact], have: tuple[str, ...]) -> Exact:
     """The list's entries less those that name a skill the asker says they have."""
-    had = [set(tokenize(h)) for h in have if tokenize(h)]
+    had = [set(tokenize(layout().plain(h))) for h in have if tokenize(h)]
     kept, dropped = [], []
     for e in entries:
-        words = set(tokenize(_text_of(e).text))
+        words = set(tokenize(layout().plain(_text_of(e).text)))
         (dropped if any(h <= words for h in had) else kept).append(e)
     lines: list[Line] = []
     if kept:

@@ -36,14 +36,14 @@ from coach.llm import ChatModel
 from coach.prompts import render
 
 Operation = Literal[
-    "value", "list", "largest", "smallest", "total", "count", "compare", "plan", "missing", "other"
+    "value", "list", "largest", "smallest", "total", "count", "compare", "plan", "missing", "fit", "other"
 ]
 OPERATIONS: tuple[str, ...] = get_args(Operation)
 # What only a computation over the facts answers (a sum, a count, a difference, an extreme, moves
 # side by side, a plan): a reading that asks for a value or a list is left to the passages and the
 # model's answer, which the checker guards (measured: the reader's own value and list choices were
 # right less often than the passages path on the golden set's dev half).
-COMPUTED = ("largest", "smallest", "total", "count", "compare", "plan", "missing")
+COMPUTED = ("largest", "smallest", "total", "count", "compare", "plan", "missing", "fit")
 # What the move itself states, by the Transition field that holds it.
 MOVE_FACTS = {
     "timeline": "timeline",
@@ -154,6 +154,9 @@ class Request:
     has_skills: tuple[str, ...] = ()  # as the asker wrote them
     in_guides: bool = True
     previous: Request | None = field(default=None, repr=False)  # the turn before, for a follow-up
+    span_weeks: float | None = None  # the time the asker names for a plan ("a 3 month plan"), in weeks
+    span_text: str = ""  # ... in their words
+    said_role: str = ""  # the role the asker says they are, in their words, when no guide names it
 
     def topics(self, catalog: Catalog) -> list[Topic]:
         """The catalog entries this request is about: its topic in each of its guides."""

@@ -55,6 +55,10 @@ class Retriever:
         embedder = embedder or MiniLMEmbedder(settings.embedding_model_dir)
         return cls(open_index(settings, embedder), embedder)
 
+    def embed_query(self, texts: list[str]) -> list:
+        """Questions' vectors, by the same encoder that searches with them."""
+        return self._embedder.embed_query(texts)
+
     @functools.cached_property
     def lexical(self) -> LexicalIndex:
         """BM25 over the chunks, built at the first search (a fact answer needs none)."""

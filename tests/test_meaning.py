@@ -1,0 +1,177 @@
+"""The meaning reader: questions read into typed requests from the guides' own roles and
+headings (the real embedder, the real corpus), answered exactly from the facts, through the coach
+with the model faked (a question the meaning reader settles never reaches it)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from coach.facts import corpus_facts
+from coach.meaning import MeaningReader, current_role, has_skills, hours_per_week, lexicon, span_weeks
+from coach.operations import answer_request
+from coach.reader import Catalog
+from coach.retrieve import Retriever
+from tests.conftest import AI_ENGINEER, BACKEND_TO_DL, CORPUS, DL_TO_ARCHITECT, DL_TO_MLE
+
+
+@pytest.fixture(scope="module")
+def facts():
+    return corpus_facts(CORPUS, 900)
+
+
+@pytest.fixture(scope="module")
+def reader(facts, retriever: Retriever) -> MeaningReader:
+    return MeaningReader(Catalog.of(facts), facts, retriever.terms, retriever.embed_query)
+
+
+def answered(reader: MeaningReader, text: str) -> str:
+    request = reader.read(text)
+    assert request is not None, text
+    exact = answer_request(request, reader.catalog, reader.facts, {}, 40.0)
+    assert exact is not None, request
+    return " ".join(line.text for line in exact.lines)
+
+
+def test_what_the_asker_says_of_themselves_is_read_as_typed_values():
+    words = lexicon()
+    assert hours_per_week("i have 10 hours a week", words) == 10.0
+    assert hours_per_week("about five hrs/wk", words) == 5.0
+    assert hours_per_week("a 3 month plan", words) is None
+    assert span_weeks("give me a 3-month plan", words) == (pytest.approx(13.035), "3 months")
+    assert span_weeks("a plan for six weeks", words) == (6.0, "six weeks")
+    assert has_skills("i already know python, sql and docker. what am i missing?", words) == (
+        "python",
+        "sql",
+        "docker",
+    )
+
+
+def test_the_asker_s_role_is_one_the_guides_list_as_a_start(reader):
+    words = lexicon()
+    assert current_role("i'm a data scientist. which move fits me?", reader.roles, reader.terms, words) == (
+        "Data Scientist"
+    )
+    assert current_role("i'm a backend developer with time", reader.roles, reader.terms, words) in (
+        "Backend Developer",
+        "Software Engineer / Backend Developer",
+    )
+    assert current_role("i'm a florist. which move fits me?", reader.roles, reader.terms, words) == ""
+
+
+def test_a_roadmap_s_total_is_the_sum_of_its_phases_for_every_roadmap(reader):
+    for role, guide, weeks in (
+        ("AI architect", DL_TO_ARCHITECT, 28),
+        ("ML engineer", DL_TO_MLE, 20),
+        ("backend to deep learning", BACKEND_TO_DL, 32),
+    ):
+        request = reader.read(f"How many weeks is the {role} roadmap in total?")
+        assert request is not None and (request.guides, request.operation) == ((guide,), "total")
+        assert f"add up to {weeks} weeks" in answered(
+            reader, f"How many weeks is the {role} roadmap in total?"
+        )
+    # A phase named is not the whole roadmap.
+    request = reader.read("How many weeks is phase 3 of the AI architect roadmap?")
+    assert request is None
+
+
+def test_what_the_asker_lacks_is_the_list_to_learn_less_what_they_have(reader):
+    text = answered(
+        reader, "I already know Python, SQL and Docker. What am I missing to become an AI engineer?"
+    )
+    assert text.startswith("Under Gaps to Fill")
+    assert "Vector databases and embedding systems" in text and "Python proficiency" not in text
+    text = answered(
+        reader, "I know Traditional ML Algorithms and MLOps, what am I missing to become an ML engineer?"
+    )
+    assert text.startswith("Under Skills You'll Need to Learn")
+    assert "You say you have this one already: Traditional ML Algorithms." in text
+    assert "Cloud Platform Deployment." in text
+
+
+def test_which_move_fits_is_read_from_every_guide_s_starting_roles(reader):
+    request = reader.read("I'm a data scientist. Which move in the guides fits me best?")
+    assert request is not None and (request.guides, request.current_role) == (
+        (AI_ENGINEER,),
+        "Data Scientist",
+    )
+    assert "Data Scientist as a starting role, with a timeline of 3-6 months" in answered(
+        reader, "I'm a data scientist. Which move in the guides fits me best?"
+    )
+    text = answered(reader, "I'm a backend developer. Which path fits me?")
+    assert "Backend Developer → Deep Learning Engineer guide starts from Backend Developer" in text
+    assert "9-12 months" in text and "6-12 months" in text
+    request = reader.read("I'm a florist. Which path fits me?")
+    assert request is not None and (request.said_role, request.current_role) == ("florist", "")
+
+
+def test_a_plan_in_the_asker_s_hours_or_months(reader):
+    text = answered(reader, "Can you give me a 3 month plan to become an ML engineer?")
+    assert "add up to 20 weeks" in text and "longer than the 3 months you ask about, about 13 weeks" in text
+    text = answered(reader, "I'm a backend dev with 10 hours a week. How long will deep learning take me?")
+    assert "the roadmap's 5 phases take 128 weeks" in text and "9-12 months" in text
+
+
+def test_two_moves_side_by_side_on_what_both_state(reader):
+    request = reader.read("Which is more in demand, deep learning engineers or AI architects?")
+    assert request is not None and (request.guides, request.topic) == (
+        (BACKEND_TO_DL, DL_TO_ARCHITECT),
+        "demand",
+    )
+    text = answered(reader, "Which is more in demand, deep learning engineers or AI architects?")
+    assert "Extremely high demand" in text and "High demand as enterprises" in text
+
+
+def test_a_count_is_of_what_the_list_holds(reader):
+    assert "lists 5 under roadmap phases" in answered(
+        reader, "How many phases does the ML engineer roadmap have?"
+    )
+    # "interviews" are something a to-do list mentions, not what it holds: not counted.
+    assert (
+        reader.read("How many informational interviews should an AI architect do in the next 90 days?")
+        is None
+    )
+
+
+def test_a_sixth_guide_in_the_same_layout_is_read_with_no_code_change(tmp_path, retriever):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    text = (CORPUS / DL_TO_MLE).read_text(encoding="utf-8")
+    shutil.copy(CORPUS / DL_TO_MLE, corpus / "005_copy.txt")
+    (corpus / "005_copy.txt").write_text(
+        text.replace("Deep Learning Engineer", "Data Engineer").replace(
+            "Machine Learning Engineer", "Analytics Engineer"
+        ),
+        encoding="utf-8",
+    )
+    facts = corpus_facts(corpus, 900)
+    catalog = Catalog.of(facts)
+    assert "005_copy.txt" in dict(catalog.moves)
+    reader = MeaningReader(catalog, facts, retriever.terms, retriever.embed_query)
+    request = reader.read("I'm a data engineer. Which move fits me?")
+    assert request is not None and "005_copy.txt" in request.guides and AI_ENGINEER in request.guides
+
+
+def test_the_coach_answers_a_request_it_reads_without_the_model(coach_with):
+    coach, fake = coach_with("The model should not be asked.")
+    answer = coach.ask("How many weeks is the AI architect roadmap in total?")
+    assert answer.path == "facts" and not fake.requests
+    assert answer.answer.startswith("The roadmap's 5 phases add up to 28 weeks [1].")
+    assert "6-9 months" in answer.answer
+
+
+def test_a_role_no_guide_names_is_said_plainly_with_the_roles_they_do(coach_with):
+    coach, fake = coach_with("The model should not be asked.")
+    answer = coach.ask("I'm a UX designer. Which AI career move fits me?")
+    assert answer.refused and not fake.requests and not answer.citations
+    assert answer.answer.startswith("None of the guides names UX designer as a role to start from.")
+    assert "Data Scientist" in answer.answer and "[" not in answer.answer
+    # A role the guides' words cover, though no list names it, is left to the other readers.
+    assert coach.meaning.read("I'm a senior engineer. Which move fits me?") is None
+
+
+def test_where_a_path_leads_on_to_for_an_asker_already_in_its_role(reader):
+    text = answered(reader, "I'm currently an AI engineer. Where can I move next, according to the guides?")
+    assert text.startswith("The AI Engineer path guide names these roles to move on to.")
+    assert "AI Research Scientist: Median $150,000-$300,000/year." in text
