@@ -23,6 +23,7 @@ from coach.exact import Exact, read_exact, roadmap_overviews
 from coach.facts import Fact, PayFigure, Transition, corpus_facts
 from coach.frame import Frame, loose_frame, settled_guides
 from coach.kept import GUIDE_LAYOUTS, HINT_LAYOUTS, PART_LAYOUTS, Kept, renumbered
+from coach.layout import layout
 from coach.lexical import tokenize
 from coach.llm import ChatModel
 from coach.meaning import MeaningReader
@@ -260,13 +261,15 @@ class Coach:
         timings: dict[str, float] = {}
         question = question.strip()
         reading = read_question(question, self.retriever.terms)
+        if reading.refuse and reading.english and not reading.off_task and self._names_a_list(question):
+            reading = replace(reading, untreated=[])  # the words it doesn't know are the asker's own
         if reading.refuse:
             yield Found(question, [])
             yield self.refusal(question, [], timings=timings, reading=reading)
             return
         state = state if history else None
         standalone = not history or not needs_rewrite(question, history)
-        exact = self._meant(reading, started, guide) if standalone else None
+        exact = self._meant(reading, started, guide, state, standalone)
         if exact is None:
             exact = self._exact(reading, started, state, guide)
         if exact is None and not guide and standalone:
@@ -525,20 +528,38 @@ class Coach:
         """What the guides hold, by move: the names the model reader chooses among."""
         return Catalog.of(self.facts)
 
+    def _names_a_list(self, question: str) -> bool:
+        """The question names a role the guides treat and, in so many words, a list one of them
+        gives under its own heading ("things to do this month for the AI architect move")."""
+        terms = self.retriever.terms
+        if not self.facts or not terms.roles_in(question):
+            return False
+        plain = layout().plain(question)
+        headings = {layout().plain(t.name) for t in self.catalog.topics if t.heading}
+        return any(re.search(rf"(?<!\w){re.escape(h)}(?!\w)", plain) for h in headings)
+
     @functools.cached_property
     def meaning(self) -> MeaningReader:
         """The reader of the operations computed from the facts (no model)."""
         return MeaningReader(self.catalog, self.facts, self.retriever.terms, self.retriever.embed_query)
 
     def _meant(
-        self, reading: Reading, started: float, guide: str | None = None
+        self,
+        reading: Reading,
+        started: float,
+        guide: str | None = None,
+        state: Frame | None = None,
+        standalone: bool = True,
     ) -> list[Found | CheckedSentence | Answer] | None:
         """The events of an answer computed from the facts for a request the meaning reader reads
         (what the asker lacks, which move fits them, a plan, a total, a count, an extreme, moves
-        side by side), or None."""
+        side by side, an entry named, the phase after the previous one), or None. `state`: the
+        previous turn's frame, for a follow-up; standalone: the question is read on its own."""
         if not self.facts:
             return None
-        request = self.meaning.read(reading.text)
+        request = self.meaning.read_after(reading.text, state.entities) if state is not None else None
+        if request is None and standalone:
+            request = self.meaning.read(reading.text)
         if request is None or (guide and request.guides != (guide,)):
             return None
         overview = roadmap_overviews(self.retriever.chunks)

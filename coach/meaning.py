@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from coach.facts import DestinationRole, Fact, Phase, SourceRole, Transition
+from coach.facts import Certification, DestinationRole, Fact, Phase, SourceRole, Transition
 from coach.layout import layout
 from coach.reader import MOVE_FACTS, Catalog, Request, Topic
 from coach.terms import GuideTerms
@@ -36,6 +36,9 @@ NEAR = 0.35
 # is near TO_LEARN by meaning, the one nearer it than to HAVE (what the asker brings) by most.
 TO_LEARN = "the skills and gaps you need to learn"
 HAVE = "the skills you have that transfer"
+
+# The entries a question can name by their own names: the roles a guide lists and its certifications.
+NAMED = (DestinationRole, SourceRole, Certification)
 
 Embed = Callable[[list[str]], Sequence[np.ndarray]]
 
@@ -52,6 +55,7 @@ class Lexicon:
     hours: re.Pattern[str]
     stop: frozenset[str]  # words that end what a "how many" counts
     role_ends: frozenset[str]  # words that end the asker's own role
+    after: re.Pattern[str]  # a follow-up asking for the entry after the previous one
 
 
 def _words(phrases: list[str]) -> re.Pattern[str]:
@@ -72,6 +76,7 @@ def lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         _words(asker["hours"]),
         frozenset(data["count"]["stop"]),
         frozenset(asker["role_ends"]),
+        _words(data["follow_up"]["after"]),
     )
 
 
@@ -180,6 +185,8 @@ class MeaningReader:
             operation = "plan"
         if operation == "fit" and not role:
             return self._unlisted(text, plain)
+        if not operation:
+            return self._named(text, layout().plain(self.terms.corrected(text)))
         guides = self._guides(text, operation, role)
         if not guides:
             return None
@@ -200,6 +207,47 @@ class MeaningReader:
             span_weeks=span[0] if span else None,
             span_text=span[1] if span else "",
         )
+
+    def read_after(self, text: str, before: tuple[Fact, ...]) -> Request | None:
+        """A follow-up asking for the phase after the one the previous turn was about (`before`:
+        what that turn was about, from its frame)."""
+        if len(before) != 1 or not isinstance(before[0], Phase):
+            return None
+        if not self.words.after.search(layout().plain(text)):
+            return None
+        phase = before[0]
+        after = [
+            f
+            for f in self.facts.get(phase.guide, [])
+            if isinstance(f, Phase) and f.number == phase.number + 1
+        ]
+        return (
+            Request(text, (phase.guide,), "roadmap phases", "value", entries=tuple(after)) if after else None
+        )
+
+    def _named(self, text: str, plain: str) -> Request | None:
+        """A question naming one of the guides' listed roles or certifications by its own name
+        ("What does an AI research scientist earn?"): that entry, whole. A name that is a move's
+        role (the layout's) names the move, not the entry."""
+        from coach.frame import settled_guides
+
+        moves = {r for start, end, _ in self.terms.guide_roles.values() for r in (start, end) if r}
+        found = []
+        for facts in self.facts.values():
+            for f in facts:
+                if not isinstance(f, NAMED):
+                    continue
+                parts = [layout().plain(p.strip()) for p in f.name.text.split("/") if p.strip()]
+                if any(p in {layout().plain(m) for m in moves} for p in parts):
+                    continue
+                if any(re.search(rf"(?<!\w){re.escape(p)}s?(?!\w)", plain) for p in parts if len(p) > 3):
+                    found.append(f)
+        if len(found) != 1:
+            return None
+        settled = settled_guides(text, self.terms, loose=True)
+        if settled and found[0].guide not in settled:
+            return None
+        return Request(text, (found[0].guide,), "", "value", entries=(found[0],))
 
     def _unlisted(self, text: str, plain: str) -> Request | None:
         """A fit asked for a role no guide names at all (a word of it the guides never use): the

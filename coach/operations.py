@@ -43,6 +43,8 @@ def answer_request(
     today: date | None = None,
 ) -> Exact | None:
     """The exact answer to a request, or None when it needs the model (or the guides don't say)."""
+    if request.entries:
+        return _named(request.entries[0])
     if not request.in_guides or not request.guides or not request.topic:
         return None
     if request.operation == "fit":
@@ -257,6 +259,18 @@ def _fits(request: Request, facts: dict[str, list[Fact]]) -> Exact | None:
     if not lines:
         return None
     return Exact("fit", request.guides, tuple(lines), frame=Frame(request.guides, (), "", "list"))
+
+
+def _named(entry: Fact) -> Exact:
+    """One listed role, certification or phase, whole: its figure, then what the guide says of it."""
+    lines = [_fact_line(entry, "")]
+    if isinstance(entry, Phase):
+        lines += [Line(f"{v.text.rstrip('.')}.", (v.chunk,), (v,)) for v in entry.tasks]
+    said = getattr(entry, "detail", None) or getattr(entry, "purpose", None)
+    if isinstance(said, Value) and said.text not in lines[0].text:
+        lines.append(Line(f"{said.text.rstrip('.')}.", (said.chunk,), (said,)))
+    guides = (entry.guide,)  # type: ignore[union-attr]
+    return Exact("value", guides, tuple(lines), frame=Frame(guides, (entry,)))
 
 
 def _unlisted(request: Request, facts: dict[str, list[Fact]]) -> Exact | None:

@@ -157,6 +157,7 @@ class Request:
     span_weeks: float | None = None  # the time the asker names for a plan ("a 3 month plan"), in weeks
     span_text: str = ""  # ... in their words
     said_role: str = ""  # the role the asker says they are, in their words, when no guide names it
+    entries: tuple[Fact, ...] = ()  # the entries the question names by their own names
 
     def topics(self, catalog: Catalog) -> list[Topic]:
         """The catalog entries this request is about: its topic in each of its guides."""

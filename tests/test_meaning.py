@@ -175,3 +175,24 @@ def test_where_a_path_leads_on_to_for_an_asker_already_in_its_role(reader):
     text = answered(reader, "I'm currently an AI engineer. Where can I move next, according to the guides?")
     assert text.startswith("The AI Engineer path guide names these roles to move on to.")
     assert "AI Research Scientist: Median $150,000-$300,000/year." in text
+
+
+def test_an_entry_named_by_its_own_name_is_answered_whole(reader):
+    text = answered(reader, "What does an AI research scientist earn?")
+    assert text.startswith("AI Research Scientist: Median $150,000-$300,000/year.")
+    assert "Requires strong publication record" in text
+    # A move's own role names the move, not the entry of another guide's list.
+    request = reader.read("How long does it take a backend developer to become a deep learning engineer?")
+    assert request is None or request.entries == ()
+
+
+def test_the_phase_after_the_one_the_last_answer_was_about(coach_with):
+    from coach.session import Session
+
+    coach, fake = coach_with("The model should not be asked.")
+    session = Session()
+    first = session.ask(coach, "How long is phase 2 of the deep learning engineer to AI architect roadmap?")
+    assert first.path == "facts" and "6 weeks" in first.answer
+    after = session.ask(coach, "and the one after?")
+    assert after.path == "facts" and not fake.requests
+    assert after.answer.startswith("Phase 3: Strategic Development: Business and Leadership, 6 weeks [1].")
