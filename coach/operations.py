@@ -133,9 +133,7 @@ def _listed(topic: Topic, entries: list[Fact], overview: str) -> Exact:
     lines = [_entry_line(e, overview) for e in entries]
     if isinstance(entries[0], Item):
         names = tuple(_text_of(e) for e in entries)
-        lines.insert(
-            0, Line(f"The guide lists these under {topic.name}.", (names[0].chunk,), names, computed=True)
-        )
+        lines.insert(0, _heading(f"The guide lists these under {topic.name}.", names))
     return Exact(
         "list", (topic.guide,), tuple(lines), frame=Frame((topic.guide,), _named_only(entries), "", "list")
     )
@@ -227,14 +225,7 @@ def _fits(request: Request, facts: dict[str, list[Fact]]) -> Exact | None:
         t = next((f for f in found if isinstance(f, Transition)), None)
         if onward and t is not None and _parts(t.to_role) & mine:
             names = tuple(f.name for f in onward)
-            lines.append(
-                Line(
-                    f"The {label} guide names these roles to move on to.",
-                    (names[0].chunk,),
-                    names,
-                    computed=True,
-                )
-            )
+            lines.append(_heading(f"The {label} guide names these roles to move on to.", names))
             lines += [_fact_line(f, "") for f in onward]
             continue
         listed = [f for f in found if isinstance(f, SourceRole) and _parts(f.name.text) & mine]
@@ -321,14 +312,7 @@ def _missing(topic: Topic, entries: list[Fact], have: tuple[str, ...]) -> Exact:
     lines: list[Line] = []
     if kept:
         names = tuple(_text_of(e) for e in kept)
-        lines.append(
-            Line(
-                f"Under {topic.name}, the guide lists these you don't say you have.",
-                (names[0].chunk,),
-                names,
-                computed=True,
-            )
-        )
+        lines.append(_heading(f"Under {topic.name}, the guide lists these you don't say you have.", names))
         lines += [Line(f"{v.text.rstrip('.')}.", (v.chunk,), (v,)) for v in names]
     for e in dropped:
         v = _text_of(e)
@@ -362,6 +346,11 @@ def _move_facts(request: Request, facts: dict[str, list[Fact]]) -> Exact | None:
         tuple(lines),
         frame=Frame(request.guides, (), attr, operation or "value"),
     )
+
+
+def _heading(text: str, names: tuple[Value, ...]) -> Line:
+    """The sentence before a list's entries, citing the first entry's chunk; its values are theirs."""
+    return Line(text, (names[0].chunk,), names, computed=True)
 
 
 def _named_only(entries: list[Fact]) -> tuple[Fact, ...]:

@@ -386,18 +386,20 @@ def markdown(results: list[Result], summary: dict, gates: dict[str, dict]) -> st
     return "\n".join(lines)
 
 
-def write_report(results: list[Result], summary: dict, gates: dict[str, dict], folder: Path) -> None:
+def write_report(
+    results: list[Result], summary: dict, gates: dict[str, dict], folder: Path, name: str = "faithfulness"
+) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "faithfulness.md").write_text(markdown(results, summary, gates) + "\n", encoding="utf-8")
+    (folder / f"{name}.md").write_text(markdown(results, summary, gates) + "\n", encoding="utf-8")
     dev = [r for r in results if r.split != "test"]
     cases = [asdict(r) | {"resisted": r.resisted} for r in dev]
     report = {"summary": summary, "disagreements": disagreements(dev), "cases": cases}
-    (folder / "faithfulness.json").write_text(
+    (folder / f"{name}.json").write_text(
         json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8"
     )
     # The held-out half, case by case, apart: kept for the record, not for tuning.
     held_out = [asdict(r) | {"resisted": r.resisted} for r in results if r.split == "test"]
-    (folder / "faithfulness_test_half.json").write_text(
+    (folder / f"{name}_test_half.json").write_text(
         json.dumps(held_out, indent=1, ensure_ascii=False), encoding="utf-8"
     )
 
