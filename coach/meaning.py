@@ -37,8 +37,11 @@ NEAR = 0.35
 TO_LEARN = "the skills and gaps you need to learn"
 HAVE = "the skills you have that transfer"
 
-# The entries a question can name by their own names: the roles a guide lists and its certifications.
-NAMED = (DestinationRole, SourceRole, Certification)
+# The entries a question can name by their own names and be answered with whole: the roles a path
+# leads on to (their pay and what they require) and certifications (their cost and purpose). A
+# starting role is named mostly as who the asker is, and asked of for something else ("a data
+# scientist's salary"), so it is not one.
+NAMED = (DestinationRole, Certification)
 
 Embed = Callable[[list[str]], Sequence[np.ndarray]]
 
@@ -56,6 +59,7 @@ class Lexicon:
     stop: frozenset[str]  # words that end what a "how many" counts
     role_ends: frozenset[str]  # words that end the asker's own role
     after: re.Pattern[str]  # a follow-up asking for the entry after the previous one
+    compare_by: tuple[tuple[str, re.Pattern[str]], ...]  # a move's value, by the comparatives that ask it
 
 
 def _words(phrases: list[str]) -> re.Pattern[str]:
@@ -77,6 +81,7 @@ def lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         frozenset(data["count"]["stop"]),
         frozenset(asker["role_ends"]),
         _words(data["follow_up"]["after"]),
+        tuple((value, _words(phrases)) for value, phrases in data["compare_by"].items()),
     )
 
 
@@ -183,6 +188,9 @@ class MeaningReader:
             operation = "total" if whole or said_total else ""
         if hours and operation in ("", "total"):
             operation = "plan"
+        compared = next((v for v, pattern in self.words.compare_by if pattern.search(plain)), "")
+        if compared and operation in ("", "compare") and " or " in f" {plain} ":
+            operation = "compare"
         if operation == "fit" and not role:
             return self._unlisted(text, plain)
         if not operation:
@@ -190,7 +198,7 @@ class MeaningReader:
         guides = self._guides(text, operation, role)
         if not guides:
             return None
-        topic = self._topic(text, operation, guides)
+        topic = self._topic(text, operation, guides, compared, "roadmap" in plain)
         if topic is None:
             return None
         span = span_weeks(plain, self.words) if operation == "plan" and not hours else None
@@ -275,6 +283,7 @@ class MeaningReader:
             )
         named = [r for r, _ in sorted(self.terms.roles_in(text), key=lambda r: r[1][0])]
         if operation == "compare":
+            named = [r for r in named if r != role]  # the asker's own role says where they start
             ends = [
                 [g for g, (_, end, _) in sorted(self.terms.guide_roles.items()) if end == r]
                 for r in dict.fromkeys(named)
@@ -282,10 +291,15 @@ class MeaningReader:
             return tuple(dict.fromkeys(e[0] for e in ends if len(e) == 1))
         return tuple(settled_guides(text, self.terms, loose=True))
 
-    def _topic(self, text: str, operation: str, guides: tuple[str, ...]) -> str | None:
+    def _topic(
+        self, text: str, operation: str, guides: tuple[str, ...], compared: str = "", roadmap: bool = False
+    ) -> str | None:
         """The catalog topic the question is about, in its guides: the operation's own list where
-        it has one, else the nearest by meaning."""
+        it has one, the value a comparative asks for, else the nearest by meaning."""
         held = [t for t in self.catalog.topics if t.guide in guides]
+        if operation == "compare" and compared and len(guides) > 1:
+            with_roadmap = all(any(t.guide == g and t.kind is Phase for t in held) for g in guides)
+            return "roadmap phases" if compared == "timeline" and roadmap and with_roadmap else compared
         if operation in ("plan", "total"):
             return "roadmap phases" if any(t.kind is Phase for t in held) else None
         if operation == "fit":

@@ -49,12 +49,14 @@ def answer_request(
         return None
     if request.operation == "fit":
         return _fits(request, facts)
+    if request.topic in MOVE_FACTS:
+        return _move_facts(request, facts)
     topics = request.topics(catalog)
     if len(topics) != len(request.guides):
         return None  # a move that doesn't hold the topic: the model path looks further
     op = request.operation
-    if request.topic in MOVE_FACTS:
-        return _move_facts(request, facts)
+    if op == "compare" and request.topic == "roadmap phases":
+        return _totals(request, topics, facts, overview)
     if len(topics) != 1:
         return None
     (topic,) = topics
@@ -184,6 +186,25 @@ def _total(topic: Topic, phases: list[Fact], facts: list[Fact], overview: str) -
         )
     return Exact(
         "total", (topic.guide,), tuple(lines), frame=Frame((topic.guide,), tuple(phases), "duration", "list")
+    )
+
+
+def _totals(
+    request: Request, topics: list[Topic], facts: dict[str, list[Fact]], overview: dict[str, str]
+) -> Exact | None:
+    """Each move's roadmap total, side by side, labelled by its move."""
+    lines: list[Line] = []
+    for topic in topics:
+        phases = _entries(topic, facts.get(topic.guide, []))
+        total = _total(topic, phases, facts[topic.guide], overview.get(topic.guide, ""))
+        if total is None:
+            return None
+        first = total.lines[0]
+        lines.append(
+            replace(first, text=f"{_label(facts[topic.guide])}: {first.text[0].lower()}{first.text[1:]}")
+        )
+    return Exact(
+        "compare", request.guides, tuple(lines), frame=Frame(request.guides, (), "duration", "compare")
     )
 
 
@@ -330,13 +351,24 @@ def _move_facts(request: Request, facts: dict[str, list[Fact]]) -> Exact | None:
     for guide in request.guides:
         t = next((f for f in facts.get(guide, []) if isinstance(f, Transition)), None)
         value = getattr(t, attr, None) if t else None
+        if value is None and attr == "timeline" and request.current_role:
+            # A path that gives no timeline of its own gives one for the asker's starting role.
+            mine = _parts(request.current_role)
+            value = next(
+                (
+                    f.timeline
+                    for f in facts.get(guide, [])
+                    if isinstance(f, SourceRole) and f.timeline and _parts(f.name.text) & mine
+                ),
+                None,
+            )
         if value is None:
             return None
         label = f"{_label(facts[guide])}: " if len(request.guides) > 1 else "The guide gives "
         said = (
-            f"{label}{request.topic} {value.text}."
+            f"{label}{request.topic} {value.text.rstrip('.')}."
             if len(request.guides) > 1
-            else f"{label}the {request.topic} as {value.text}."
+            else f"{label}the {request.topic} as {value.text.rstrip('.')}."
         )
         lines.append(Line(said, (value.chunk,), (value,)))
     operation = "compare" if len(request.guides) > 1 else ""

@@ -196,3 +196,22 @@ def test_the_phase_after_the_one_the_last_answer_was_about(coach_with):
     after = session.ask(coach, "and the one after?")
     assert after.path == "facts" and not fake.requests
     assert after.answer.startswith("Phase 3: Strategic Development: Business and Leadership, 6 weeks [1].")
+
+
+def test_a_comparative_puts_the_moves_side_by_side_on_what_it_compares(reader):
+    text = answered(
+        reader,
+        "I'm a deep learning engineer. Which roadmap is shorter, the one to ML engineer or the one to AI architect?",
+    )
+    assert text == (
+        "Deep Learning Engineer → Machine Learning Engineer: the roadmap's 5 phases add up to 20 weeks. "
+        "Deep Learning Engineer → AI Architect: the roadmap's 5 phases add up to 28 weeks."
+    )
+    text = answered(
+        reader,
+        "I'm a backend developer. Which is quicker: becoming a deep learning engineer or an AI engineer?",
+    )
+    assert "Backend Developer → Deep Learning Engineer: timeline 9-12 months." in text
+    assert "AI Engineer path: timeline 6-12 months." in text  # the path's timeline for a backend developer
+    text = answered(reader, "Which is harder, backend to deep learning or deep learning to AI architect?")
+    assert "difficulty Challenging" in text and "difficulty Moderate" in text
