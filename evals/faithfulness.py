@@ -394,9 +394,7 @@ def write_report(
     dev = [r for r in results if r.split != "test"]
     cases = [asdict(r) | {"resisted": r.resisted} for r in dev]
     report = {"summary": summary, "disagreements": disagreements(dev), "cases": cases}
-    (folder / f"{name}.json").write_text(
-        json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8"
-    )
+    (folder / f"{name}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
     # The held-out half, case by case, apart: kept for the record, not for tuning.
     held_out = [asdict(r) | {"resisted": r.resisted} for r in results if r.split == "test"]
     (folder / f"{name}_test_half.json").write_text(
