@@ -159,7 +159,9 @@ def answer_case(
     assert answer is not None
     claims = [
         Claim(
-            s.text, [i + 1 for i in s.sources], numbers_cited(s.text, [answer.passages[i] for i in s.sources])
+            s.text,
+            [i + 1 for i in s.sources],
+            numbers_cited(s.text, [answer.passages[i] for i in s.sources], s.figures),
         )
         for s in answer.sentences
     ]

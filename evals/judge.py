@@ -97,11 +97,13 @@ def parse_verdict(reply: str) -> bool | None:
     return None if not found else found[-1].lower() == "supported"
 
 
-def numbers_cited(claim: str, cited: list[Passage]) -> bool:
+def numbers_cited(claim: str, cited: list[Passage], figures: tuple[str, ...] = ()) -> bool:
     """The deterministic check: every number, amount, percentage and duration in the claim
-    appears in a passage it cites. A claim that cites nothing passes only if it states no number."""
+    appears in a passage it cites, or among the `figures` a sentence composed from the facts
+    declares it worked out (a sum, a plan's weeks and dates) or took from the question (the hours
+    a week), as `trace` counts them. A claim that cites nothing passes only if it states no number."""
     stated = set().union(*(numbers_in(p.chunk.document) for p in cited)) if cited else set()
-    return numbers_in(claim) <= stated
+    return numbers_in(claim) <= stated | numbers_in(" ".join(figures))
 
 
 def judge(model: ChatModel, citations: list[Citation]) -> tuple[list[bool | None], str]:

@@ -109,3 +109,10 @@ def test_an_answer_composed_from_facts_is_judged_by_tracing_its_values(eval_retr
     )
     judge_case(coach, result, answer)
     assert result.claims[0].judged == [False]
+
+
+def test_a_figure_a_composed_sentence_declares_worked_out_counts_as_its_own(passage):
+    said = "The roadmap's 5 phases add up to 28 weeks."
+    assert not numbers_cited(said, [passage(PYTORCH)])
+    assert numbers_cited(said, [passage(PYTORCH)], ("5", "28"))
+    assert not numbers_cited(said, [passage(PYTORCH)], ("5",))  # 28 is neither cited nor declared
