@@ -337,7 +337,7 @@ def _missing(topic: Topic, entries: list[Fact], have: tuple[str, ...]) -> Exact:
         lines += [Line(f"{v.text.rstrip('.')}.", (v.chunk,), (v,)) for v in names]
     for e in dropped:
         v = _text_of(e)
-        lines.append(Line(f"You say you have this one already: {v.text.rstrip('.')}.", (v.chunk,), (v,)))
+        lines.append(Line(f"You say you already have: {v.text.rstrip('.')}.", (v.chunk,), (v,)))
     return Exact(
         "missing", (topic.guide,), tuple(lines), frame=Frame((topic.guide,), _named_only(kept), "", "list")
     )

@@ -86,7 +86,7 @@ def test_what_the_asker_lacks_is_the_list_to_learn_less_what_they_have(reader):
         reader, "I know Traditional ML Algorithms and MLOps, what am I missing to become an ML engineer?"
     )
     assert text.startswith("Under Skills You'll Need to Learn")
-    assert "You say you have this one already: Traditional ML Algorithms." in text
+    assert "You say you already have: Traditional ML Algorithms." in text
     assert "Cloud Platform Deployment." in text
 
 
