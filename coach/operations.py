@@ -83,7 +83,9 @@ def answer_request(
         if ranked is None:
             return None
         shown, lines = ranked
-        return Exact(op, (topic.guide,), tuple(lines), frame=Frame((topic.guide,), tuple(shown)))
+        how = "max" if op == "largest" else "min"
+        frame = Frame((topic.guide,), tuple(shown), RANKED_BY[topic.name], how)
+        return Exact(op, (topic.guide,), tuple(lines), frame=frame)
     if op == "missing" and topic.kind in (Item, Skill):
         return _missing(topic, entries, request.has_skills)
     if op == "value" and topic.kind is SourceRole and request.current_role:
