@@ -274,12 +274,12 @@ class MeaningReader:
         from coach.frame import settled_guides
 
         if operation == "fit":
-            mine = _parts(role)
+            mine = role_names(role)
             return tuple(
                 g
                 for g, _ in self.catalog.moves
-                if any(_parts(r) & mine for r in _starts(self.facts.get(g, [])))
-                or _parts(name_of_target(self.facts.get(g, []))) & mine
+                if any(role_names(r) & mine for r in _starts(self.facts.get(g, [])))
+                or role_names(name_of_target(self.facts.get(g, []))) & mine
             )
         named = [r for r, _ in sorted(self.terms.roles_in(text), key=lambda r: r[1][0])]
         if operation == "compare":
@@ -366,7 +366,7 @@ def name_of_target(facts: list[Fact]) -> str:
     return next((f.to_role for f in facts if isinstance(f, Transition)), "")
 
 
-def _parts(role: str) -> set[str]:
+def role_names(role: str) -> set[str]:
     """A role's names: "Software Engineer / Backend Developer" is both."""
     return {p.strip().lower() for p in role.split("/") if p.strip()}
 

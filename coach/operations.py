@@ -28,6 +28,7 @@ from coach.facts import (
 from coach.frame import Frame
 from coach.layout import layout
 from coach.lexical import tokenize
+from coach.meaning import role_names
 from coach.reader import KINDS, MOVE_FACTS, Catalog, Request, Topic
 
 # What an entry is ranked by, for the kinds where the largest or smallest means one thing.
@@ -239,19 +240,19 @@ def _fits(request: Request, facts: dict[str, list[Fact]]) -> Exact | None:
     a path that leads to their role goes on to; for a role no guide names, the roles they do."""
     if request.said_role:
         return _unlisted(request, facts)
-    mine = _parts(request.current_role)
+    mine = role_names(request.current_role)
     lines: list[Line] = []
     for guide in request.guides:
         found = facts.get(guide, [])
         label = _label(found)
         onward = [f for f in found if isinstance(f, DestinationRole)]
         t = next((f for f in found if isinstance(f, Transition)), None)
-        if onward and t is not None and _parts(t.to_role) & mine:
+        if onward and t is not None and role_names(t.to_role) & mine:
             names = tuple(f.name for f in onward)
             lines.append(_heading(f"The {label} guide names these roles to move on to.", names))
             lines += [_fact_line(f, "") for f in onward]
             continue
-        listed = [f for f in found if isinstance(f, SourceRole) and _parts(f.name.text) & mine]
+        listed = [f for f in found if isinstance(f, SourceRole) and role_names(f.name.text) & mine]
         t = next((f for f in found if isinstance(f, Transition)), None)
         for e in listed:
             stated = (e.name, e.timeline) if e.timeline else (e.name,)
@@ -264,7 +265,7 @@ def _fits(request: Request, facts: dict[str, list[Fact]]) -> Exact | None:
                 )
             )
             lines.append(Line(e.detail.text, (e.detail.chunk,), (e.detail,)))
-        if not listed and t is not None and t.from_role and _parts(t.from_role) & mine:
+        if not listed and t is not None and t.from_role and role_names(t.from_role) & mine:
             stated = (t.title, t.timeline) if t.timeline else (t.title,)
             when = f", with a timeline of {t.timeline.text}" if t.timeline else ""
             lines.append(
@@ -320,11 +321,6 @@ def _unlisted(request: Request, facts: dict[str, list[Fact]]) -> Exact | None:
     )
 
 
-def _parts(role: str) -> set[str]:
-    """A role's names: "Software Engineer / Backend Developer" is both."""
-    return {p.strip().lower() for p in role.split("/") if p.strip()}
-
-
 def _missing(topic: Topic, entries: list[Fact], have: tuple[str, ...]) -> Exact:
     """The list's entries less those that name a skill the asker says they have."""
     had = [set(tokenize(layout().plain(h))) for h in have if tokenize(h)]
@@ -355,12 +351,12 @@ def _move_facts(request: Request, facts: dict[str, list[Fact]]) -> Exact | None:
         value = getattr(t, attr, None) if t else None
         if value is None and attr == "timeline" and request.current_role:
             # A path that gives no timeline of its own gives one for the asker's starting role.
-            mine = _parts(request.current_role)
+            mine = role_names(request.current_role)
             value = next(
                 (
                     f.timeline
                     for f in facts.get(guide, [])
-                    if isinstance(f, SourceRole) and f.timeline and _parts(f.name.text) & mine
+                    if isinstance(f, SourceRole) and f.timeline and role_names(f.name.text) & mine
                 ),
                 None,
             )
