@@ -6,7 +6,9 @@ week is taken to be `week_hours` hours of work (a full-time week, 40, unless the
 week_hours / hours calendar weeks. A phase's tasks are taken in the guide's order, spread evenly
 over its calendar weeks; its resources are listed in its first week. Skills the user already has
 drop the tasks that name them; a phase keeps the share of its weeks that its remaining tasks are
-of its tasks (rounded up), and a phase with none left is skipped. The plan says all of this.
+of its tasks, and a phase with none left is skipped. A phase ends in the week its work so far runs
+into (at least one week after the phase before), so the plan's length is the roadmap's work in the
+user's hours rounded up once, not once per phase. The plan says all of this.
 Every task, resource and phase length is the guide's value with its span; dates and totals are
 computed, and cite the values they were computed from.
 """
@@ -140,14 +142,18 @@ def make_plan(
         )
     factor = week_hours / hours
     planned = []
+    done, ended = 0.0, 0  # the calendar weeks of work so far, and the week the last phase ended in
     for p in phases:
         dropped = tuple((t, skill) for t in p.tasks if (skill := _named_skill(t.text, have or [])))
         kept = tuple(t for t in p.tasks if all(t is not d for d, _ in dropped))
         guide_weeks = int(WEEKS.search(p.duration.text).group(1))  # type: ignore[union-attr]
         share = len(kept) / len(p.tasks) if p.tasks else 1.0
-        planned.append(
-            PhasePlan(p, guide_weeks, kept, dropped, math.ceil(guide_weeks * share * factor - 1e-9))
-        )
+        # A phase ends in the week its work so far runs into, counted from where the one before
+        # ended: rounding once, not per phase (800 hours at 25 a week is 32 weeks, not 34).
+        done += guide_weeks * share * factor
+        end = max(math.ceil(done - 1e-9), ended + 1) if share else ended
+        planned.append(PhasePlan(p, guide_weeks, kept, dropped, end - ended))
+        ended = end
     t = next((f for f in facts if isinstance(f, Transition)), None)
     said = (("its timeline", t.timeline), ("its title", t.headline_duration)) if t else ()
     plan = Plan(subject, hours, week_hours, start, planned, stated=tuple((w, v) for w, v in said if v))

@@ -70,9 +70,13 @@ def test_every_value_of_every_plan_is_at_its_span_and_the_weeks_add_up(guides, h
         spans = [p["title"] for p in data["phases"]] + [p["guide_weeks"] for p in data["phases"]]
         spans += [v for w in data["weeks"] for v in (*w["tasks"], *w["resources"])]
         assert all(raw[v["start"] : v["end"]] == v["value"] for v in spans)
+        done, ended = 0.0, 0
         for p in plan.phases:
             share = len(p.kept) / len(p.phase.tasks)
-            assert p.calendar_weeks == math.ceil(p.guide_weeks * share * 40 / hours - 1e-9)
+            # each phase ends in the week its work so far runs into, a week at least after the last
+            done += p.guide_weeks * share * 40 / hours
+            assert ended + p.calendar_weeks == max(math.ceil(done - 1e-9), ended + 1)
+            ended += p.calendar_weeks
             assert {t.text for t in p.kept} | {t.text for t, _ in p.dropped} == {
                 t.text for t in p.phase.tasks
             }
@@ -83,6 +87,16 @@ def test_every_value_of_every_plan_is_at_its_span_and_the_weeks_add_up(guides, h
         assert [w.start for w in plan.weeks][:2] == [START, date(2027, 1, 11)]
         planned += 1
     assert planned == 3
+
+
+def test_hours_that_don_t_divide_a_guide_week_round_the_plan_once(guides):
+    facts, terms = guides
+    subject = resolve("DL to MLE", facts, terms)
+    plan = make_plan(subject, facts[subject.guide], 25, START, 40.0)
+    # 4, 6, 4, 3, 3 guide weeks are 160 ... 800 hours; at 25 a week they end in weeks 7 (6.4),
+    # 16, 23 (22.4), 28 (27.2) and 32: 800 / 25, where rounding each phase up gave 34.
+    assert [p.calendar_weeks for p in plan.phases] == [7, 9, 7, 5, 4]
+    assert len(plan.weeks) == 32
 
 
 def test_markdown_and_calendar_files(tmp_path, capsys):
