@@ -541,7 +541,9 @@ class Coach:
     @functools.cached_property
     def meaning(self) -> MeaningReader:
         """The reader of the operations computed from the facts (no model)."""
-        return MeaningReader(self.catalog, self.facts, self.retriever.terms, self.retriever.embed_query)
+        return MeaningReader(
+            self.catalog, self.facts, self.retriever.terms, self.retriever.embed_query, self.retriever.chunks
+        )
 
     def _meant(
         self,
@@ -616,7 +618,8 @@ class Coach:
         answer.not_covered = " ".join(n for n in (exact.missing, not_covered_note(reading.not_covered)) if n)
         answer.path = "facts"
         answer.frame, answer.about = exact.frame, about
-        return [Found(reading.questions, passages), *content, answer]
+        shown = [] if exact.declined else content  # a refusal is shown whole, not streamed
+        return [Found(reading.questions, passages), *shown, answer]
 
     @property
     def passage_layout(self) -> PassageLayout:

@@ -17,16 +17,29 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import numpy as np
 
-from coach.facts import Certification, DestinationRole, Fact, Phase, SourceRole, Transition
+from coach.facts import (
+    Certification,
+    DestinationRole,
+    Fact,
+    Faq,
+    InterviewQuestion,
+    Phase,
+    SourceRole,
+    Story,
+    Transition,
+    Value,
+)
 from coach.layout import layout
 from coach.reader import MOVE_FACTS, Catalog, Request, Topic
+from coach.records import Chunk
 from coach.terms import GuideTerms
+from coach.verify import SENTENCE_END, quantities_in
 
 LEXICON_FILE = Path(__file__).with_name("lexicon.toml")
 # How near the question a list's heading must be, by meaning, for the question to be about it
@@ -42,6 +55,26 @@ HAVE = "the skills you have that transfer"
 # starting role is named mostly as who the asker is, and asked of for something else ("a data
 # scientist's salary"), so it is not one.
 NAMED = (DestinationRole, Certification)
+
+# The fields of a fact that hold a figure of each kind a question can ask for: a certification's
+# cost and a role's pay are stated figures even where the guide writes them in words ("Varies
+# widely").
+FIGURE_FIELDS = {
+    "money": ("cost", "pay", "amount", "salary_change"),
+    "duration": ("duration", "timeline", "headline_duration"),
+    "percent": (),
+}
+# The kinds of entry a question can put side by side, by the value their figure is: a starting
+# role's timeline, a next role's pay, a certification's cost.
+COMPARED: dict[type, tuple[str, ...]] = {
+    SourceRole: ("timeline",),
+    DestinationRole: ("salary change", "pay"),
+    Certification: ("cost",),
+}
+# What the guides write as a name in running text: a quoted title ('MLOps Zoomcamp') and a word
+# with two capitals or more (MBA, PyTorch, SageMaker).
+QUOTED = re.compile(r"(?<!\w)['\"‘“]([^'\"’”\n]{3,60}?)['\"’”](?!\w)")
+CAPITALS = re.compile(r"\b[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*\b")
 
 Embed = Callable[[list[str]], Sequence[np.ndarray]]
 
@@ -60,6 +93,11 @@ class Lexicon:
     role_ends: frozenset[str]  # words that end the asker's own role
     after: re.Pattern[str]  # a follow-up asking for the entry after the previous one
     compare_by: tuple[tuple[str, re.Pattern[str]], ...]  # a move's value, by the comparatives that ask it
+    figures: tuple[
+        tuple[str, re.Pattern[str], dict[str, str]], ...
+    ]  # kind, its asking phrases, what each asks
+    figure_words: dict[str, re.Pattern[str]]  # kind: the words that state one without digits
+    clause: re.Pattern[str]  # where a question goes on to ask a second thing ("..., and how long ...")
 
 
 def _words(phrases: list[str]) -> re.Pattern[str]:
@@ -82,6 +120,9 @@ def lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         frozenset(asker["role_ends"]),
         _words(data["follow_up"]["after"]),
         tuple((value, _words(phrases)) for value, phrases in data["compare_by"].items()),
+        tuple((kind, _words(list(asks)), asks) for kind, asks in data["figures"].items()),
+        {kind: _words(phrases) for kind, phrases in data["figure_words"].items()},
+        re.compile(rf",?\s+and\s+(?={_words(data['clause']['asks']).pattern})"),
     )
 
 
@@ -160,8 +201,17 @@ def has_skills(plain: str, words: Lexicon) -> tuple[str, ...]:
 class MeaningReader:
     """Reads questions against one catalog; the headings' vectors are computed once."""
 
-    def __init__(self, catalog: Catalog, facts: dict[str, list[Fact]], terms: GuideTerms, embed: Embed):
+    def __init__(
+        self,
+        catalog: Catalog,
+        facts: dict[str, list[Fact]],
+        terms: GuideTerms,
+        embed: Embed,
+        passages: Sequence[Chunk] = (),
+    ):
+        """passages: the guides' chunks, whose prose states figures the facts don't hold."""
         self.catalog, self.facts, self.terms, self.embed = catalog, facts, terms, embed
+        self.passages = passages
         self.words = lexicon()
         # The roles an asker can say they are: where a move starts, and where a path leads from.
         ends = [name_of_target(found) for found in facts.values()]
@@ -174,6 +224,9 @@ class MeaningReader:
 
     def read(self, text: str) -> Request | None:
         """The request a question makes, when it asks for one of the computed operations."""
+        unstated = self._unstated(text)
+        if unstated is not None:
+            return unstated
         plain = layout().plain(text)
         operation = next((op for op, pattern in self.words.operations if pattern.search(plain)), "")
         hours = hours_per_week(plain, self.words)
@@ -196,6 +249,8 @@ class MeaningReader:
         if not operation:
             return self._named(text, layout().plain(self.terms.corrected(text)))
         guides = self._guides(text, operation, role)
+        if operation == "compare" and len(guides) < 2:
+            return self._side_by_side(text, compared)
         if not guides:
             return None
         topic = self._topic(text, operation, guides, compared, "roadmap" in plain)
@@ -238,6 +293,7 @@ class MeaningReader:
         ("What does an AI research scientist earn?"): that entry, whole. A name that is a move's
         role (the layout's) names the move, not the entry."""
         from coach.frame import settled_guides
+        from coach.reading import nouns_in
 
         moves = {r for start, end, _ in self.terms.guide_roles.values() for r in (start, end) if r}
         found = []
@@ -252,10 +308,181 @@ class MeaningReader:
                     found.append(f)
         if len(found) != 1:
             return None
-        settled = settled_guides(text, self.terms, loose=True)
-        if settled and found[0].guide not in settled:
+        # The roles named outside the entry's own name say which move is meant ("machine learning
+        # engineer" in "Google Professional Machine Learning Engineer" names no move).
+        (entry,) = found
+        spelled = "|".join(re.escape(p.strip()) for p in entry.name.text.split("/") if p.strip())  # type: ignore[union-attr]
+        rest = re.sub(rf"(?i)(?<!\w)(?:{spelled})s?(?!\w)", " ", self.terms.corrected(text))
+        settled = settled_guides(rest, self.terms, loose=True)
+        if settled and entry.guide not in settled:  # type: ignore[union-attr]
             return None
-        return Request(text, (found[0].guide,), "", "value", entries=(found[0],))
+        # A question asking of the entry what no guide speaks of ("does it sponsor visas?") is not
+        # answered with the entry whole.
+        if any(not self.terms.known(w) for w in nouns_in(rest)):
+            return None
+        return Request(text, (entry.guide,), "", "value", entries=(entry,))  # type: ignore[union-attr]
+
+    def _side_by_side(self, text: str, compared: str) -> Request | None:
+        """Two or more entries of one kind compared by the figure each states ("data scientist or
+        data engineer: who gets there faster?", "pay of AI product manager and AI research
+        scientist"): the entries the question names by their own names, in its order. None when
+        fewer than two are named, they are of different kinds, or the value compared is not the
+        figure their kind states."""
+        plain = layout().plain(self.terms.corrected(text))
+        said = [layout().plain(r) for r, _ in sorted(self.terms.roles_in(text), key=lambda r: r[1][0])]
+        said += self._named_in(plain)
+        found: list[Fact] = []
+        for name in dict.fromkeys(said):
+            for facts in self.facts.values():
+                found += [
+                    f
+                    for f in facts
+                    if isinstance(f, tuple(COMPARED))
+                    and name in {layout().plain(p) for n in _own_names(f) for p in _parts(n)}
+                ]
+        found = list(dict.fromkeys(found))
+        kinds = {type(f) for f in found}
+        if len(found) < 2 or len(kinds) != 1:
+            return None
+        if compared and kinds != {k for k in COMPARED if compared in COMPARED[k]}:
+            return None
+        guides = tuple(dict.fromkeys(f.guide for f in found))  # type: ignore[union-attr]
+        return Request(text, guides, "", "compare", entries=tuple(found))
+
+    @functools.cached_property
+    def _names(self) -> dict[str, str]:
+        """The names the guides give things, in plain form, each with its spelling: every fact's
+        own name and its parts ("AWS" of "Cloud Platform Expertise (AWS, GCP, Azure)"), and the
+        titles and names their text quotes or writes in capitals ("MLOps Zoomcamp", "MBA"). A name
+        that is part of a role's name ("AI", "machine learning") names no one thing."""
+        names: dict[str, str] = {}
+        for facts in self.facts.values():
+            for f in facts:
+                for name in _own_names(f):
+                    for part in _parts(name):
+                        names.setdefault(layout().plain(part), part)
+                for v in _values(f):
+                    for found in [*QUOTED.findall(v.text), *CAPITALS.findall(v.text)]:
+                        names.setdefault(layout().plain(found.strip()), found.strip())
+        roles = [layout().plain(r) for r in self.roles]
+        return {
+            n: written
+            for n, written in names.items()
+            if len(n) > 1 and not any(n != r and re.search(rf"(?<!\w){re.escape(n)}(?!\w)", r) for r in roles)
+        }
+
+    @functools.cached_property
+    def _name_pattern(self) -> re.Pattern[str]:
+        spelled = sorted((re.escape(n) for n in self._names), key=len, reverse=True)
+        return re.compile(rf"(?<!\w)(?:{'|'.join(spelled)})(?:e?s)?(?!\w)")
+
+    def _named_in(self, plain: str) -> list[str]:
+        """The guides' names a text holds (in plain form), those inside a longer one left out."""
+        spans = []
+        for start in range(len(plain)):
+            m = self._name_pattern.match(plain, start)
+            if m and (start == 0 or not plain[start - 1].isalnum()):
+                spans.append((m.start(), m.end()))
+        kept = [(a, b) for a, b in spans if not any(c <= a and b <= d and (c, d) != (a, b) for c, d in spans)]
+        found = []
+        for a, b in kept:
+            said = plain[a:b]
+            found.append(said if said in self._names else re.sub(r"e?s$", "", said))
+        return [n for n in dict.fromkeys(found) if n in self._names]
+
+    def _unstated(self, text: str) -> Request | None:
+        """A figure asked of something the guides name and give no such figure for ("How much does
+        an MBA cost?", "What's the pass rate of ...?"): the request says it is unstated, so it is
+        never filled in from a figure nearby. None when anything else is asked too (a part the
+        guides cover is answered), when a thing asked about has a figure of that kind in the
+        guides, or when no figure is asked."""
+        corrected = self.terms.corrected(text)
+        asking = [s for s in SENTENCE_END.split(corrected) if s.strip().endswith("?")] or [corrected]
+        unstated: list[tuple[str, list[str], list[Fact]]] = []
+        for sentence in asking:
+            plain = layout().plain(sentence)
+            in_sentence = self._named_in(plain)
+            for clause in self.words.clause.split(plain):
+                # The kind's last asking phrase in the clause: "cost" in "how much does it cost".
+                asked = next(
+                    (
+                        (kind, found[-1], says)
+                        for kind, pattern, says in self.words.figures
+                        if (found := list(pattern.finditer(clause)))
+                    ),
+                    None,
+                )
+                if asked is None:
+                    return None
+                kind, match, says = asked
+                names = [n for n in self._named_in(clause) if n not in match.group(0)] or in_sentence
+                where: list[Fact] = []
+                for name in names:
+                    stated, found = self._states(name, kind)
+                    if stated:
+                        return None
+                    where += found
+                if not where:
+                    return None
+                unstated.append((says[match.group(0)], names, where))
+        if not unstated:
+            return None
+        says, names, where = unstated[0]
+        return Request(
+            text,
+            (where[0].guide,),  # type: ignore[union-attr]
+            "",
+            "value",
+            in_guides=False,
+            entries=(where[0],),
+            unstated=says,
+            subject=" and ".join(self._names[n] for n in names),
+        )
+
+    def _states(self, name: str, kind: str) -> tuple[bool, list[Fact]]:
+        """Whether the guides give a figure of `kind` for the thing `name` names, and the facts that
+        name or mention it. A figure is given where the fact of that name holds one (a role a
+        move leads to: anywhere in its guide) or where a sentence of the guides that names it
+        states one."""
+        where: list[Fact] = []
+        pattern = re.compile(rf"(?<!\w)(?:{re.escape(name)})(?:e?s)?(?!\w)")
+        for guide, facts in self.facts.items():
+            for f in facts:
+                if not any(layout().plain(p) == name for n in _own_names(f) for p in _parts(n)):
+                    if any(pattern.search(layout().plain(v.text)) for v in _values(f)):
+                        where.append(f)
+                    continue
+                where.insert(0, f)
+                of = facts if isinstance(f, Transition) else [f]  # a move's role: its whole guide
+                held = [getattr(e, field, None) for e in of for field in FIGURE_FIELDS[kind]]
+                said = [v.text for e in of for v in _values(e)]
+                if isinstance(f, Transition):
+                    said += self._sentences.get(guide, [])
+                if any(held) or any(self._figure_in(t, kind) for t in said):
+                    return True, where
+        for sentences in self._sentences.values():
+            if any(pattern.search(layout().plain(s)) and self._figure_in(s, kind) for s in sentences):
+                return True, where
+        return False, list(dict.fromkeys(where))
+
+    @functools.cached_property
+    def _sentences(self) -> dict[str, list[str]]:
+        """Each guide's passages, sentence by sentence (its prose as well as the facts it lists)."""
+        out: dict[str, list[str]] = {}
+        for chunk in self.passages:
+            out.setdefault(chunk.source, []).extend(s for s in SENTENCE_END.split(chunk.text) if s.strip())
+        return out
+
+    def _figure_in(self, text: str, kind: str) -> bool:
+        """Whether the text states a figure of the kind: "$300" or "free" for money, "4 weeks" for a
+        duration, "40%" for a percentage."""
+        words = self.words.figure_words.get(kind)
+        if words is not None and words.search(layout().plain(text)):
+            return True
+        if kind == "money":
+            return bool(re.search(r"[$€£]\s?\d", text))
+        units = {q.split()[-1] for q in quantities_in(text)}
+        return "%" in units if kind == "percent" else bool(units - {"%"})
 
     def _unlisted(self, text: str, plain: str) -> Request | None:
         """A fit asked for a role no guide names at all (a word of it the guides never use): the
@@ -350,6 +577,38 @@ class MeaningReader:
     def _nearest(self, vector: np.ndarray, topics: list[Topic]) -> str | None:
         scored = sorted(((float(self._vectors[t.name] @ vector), t.name) for t in topics), reverse=True)
         return scored[0][1] if scored and scored[0][0] >= NEAR else None
+
+
+def _own_names(f: Fact) -> list[str]:
+    """The names a fact gives what it is about: a role, skill, phase, certification, a list entry's
+    heading, whose pay a figure is; the role a guide's move leads to. Stories, questions and
+    answers are about many things, so they name none."""
+    if isinstance(f, Transition):
+        return [f.to_role] if f.to_role else []
+    if isinstance(f, Story | Faq | InterviewQuestion):
+        return []
+    v = getattr(f, "name", None) or getattr(f, "title", None) or getattr(f, "label", None)
+    return [v.text] if isinstance(v, Value) else []
+
+
+def _parts(name: str) -> list[str]:
+    """A name and the names inside it: "Cloud Platform Expertise (AWS, GCP, Azure)" is also
+    "Cloud Platform Expertise", "AWS", "GCP" and "Azure"; "ML Engineering Manager / Head of AI"
+    is also each side."""
+    outer = re.sub(r"\s*\([^)]*\)", "", name)
+    inner = [p for group in re.findall(r"\(([^)]*)\)", name) for p in re.split(r"[,/]", group)]
+    parts = [name, outer, *outer.split("/"), *inner]
+    return list(dict.fromkeys(p.strip(" *") for p in parts if len(p.strip(" *")) > 1))
+
+
+def _values(f: Fact) -> Iterator[Value]:
+    """Every value a fact states, in field order."""
+    for field in fields(f):  # type: ignore[arg-type]
+        v = getattr(f, field.name)
+        if isinstance(v, Value):
+            yield v
+        elif isinstance(v, tuple):
+            yield from (x for x in v if isinstance(x, Value))
 
 
 def _starts(facts: list[Fact]) -> set[str]:

@@ -44,6 +44,10 @@ def answer_request(
     today: date | None = None,
 ) -> Exact | None:
     """The exact answer to a request, or None when it needs the model (or the guides don't say)."""
+    if request.unstated and request.entries:
+        return _unstated(request, facts)
+    if request.operation == "compare" and len(request.entries) > 1:
+        return _side_by_side(request.entries, facts)
     if request.entries:
         return _named(request.entries[0])
     if not request.in_guides or not request.guides or not request.topic:
@@ -276,6 +280,18 @@ def _fits(request: Request, facts: dict[str, list[Fact]]) -> Exact | None:
     return Exact("fit", request.guides, tuple(lines), frame=Frame(request.guides, (), "", "list"))
 
 
+def _side_by_side(entries: tuple[Fact, ...], facts: dict[str, list[Fact]]) -> Exact:
+    """Entries of one kind, each with the figure its guide states for it, in the question's order."""
+    guides = tuple(dict.fromkeys(e.guide for e in entries))  # type: ignore[union-attr]
+    lines = [_fact_line(e, "") for e in entries]
+    if len(guides) > 1:
+        lines = [
+            replace(line, text=f"{_label(facts[e.guide])}: {line.text}")
+            for e, line in zip(entries, lines, strict=True)
+        ]  # type: ignore[union-attr]
+    return Exact("compare", guides, tuple(lines), frame=Frame(guides, entries, "", "compare"))
+
+
 def _named(entry: Fact) -> Exact:
     """One listed role, certification or phase, whole: its figure, then what the guide says of it."""
     lines = [_fact_line(entry, "")]
@@ -286,6 +302,34 @@ def _named(entry: Fact) -> Exact:
         lines.append(Line(f"{said.text.rstrip('.')}.", (said.chunk,), (said,)))
     guides = (entry.guide,)  # type: ignore[union-attr]
     return Exact("value", guides, tuple(lines), frame=Frame(guides, (entry,)))
+
+
+def _unstated(request: Request, facts: dict[str, list[Fact]]) -> Exact:
+    """A figure the guides don't give for the thing asked about, said to be unstated, with where
+    they name it (a refusal of that figure: no figure from nearby fills it in)."""
+    entry = request.entries[0]
+    label = _label(facts[entry.guide])  # type: ignore[union-attr]
+    value = _text_of(entry)
+    own = layout().plain(request.subject) in layout().plain(value.text)
+    path = (getattr(entry, "list", "") or entry.section).split(" > ")  # type: ignore[union-attr]
+    where = next(p for p in reversed(path) if layout().plain(p) != layout().plain(value.text) or p == path[0])
+    said = (
+        f"The {label} guide lists {request.subject} under {where}."
+        if own
+        else f"The {label} guide mentions {request.subject} under {value.text}."
+    )
+    lines = (
+        Line(
+            f"The guides don't give {request.unstated} for {request.subject}.",
+            (value.chunk,),
+            (value,),
+            computed=True,
+            figures=(request.subject,),
+        ),
+        Line(said, (value.chunk,), (value,), computed=True, figures=(request.subject,)),
+    )
+    guides = (entry.guide,)  # type: ignore[union-attr]
+    return Exact("unstated", guides, lines, frame=Frame(guides, (entry,)), declined=True)
 
 
 def _unlisted(request: Request, facts: dict[str, list[Fact]]) -> Exact | None:

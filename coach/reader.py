@@ -158,6 +158,10 @@ class Request:
     span_text: str = ""  # ... in their words
     said_role: str = ""  # the role the asker says they are, in their words, when no guide names it
     entries: tuple[Fact, ...] = ()  # the entries the question names by their own names
+    # A figure asked of a thing the guides name but give no such figure for (in_guides is False):
+    # what is asked ("a cost") and the thing, as the guides spell it ("MBA").
+    unstated: str = ""
+    subject: str = ""
 
     def topics(self, catalog: Catalog) -> list[Topic]:
         """The catalog entries this request is about: its topic in each of its guides."""

@@ -152,7 +152,7 @@ def read_question(text: str, terms: GuideTerms) -> Reading:
     if off_task and all(OFF_TASK.search(s) or not _asks(s) for s in asking):
         return Reading(text, request, questions, off_task=True)
 
-    nouns = _nouns(text)
+    nouns = nouns_in(text)
     # With a role the guides treat in it, a plain word they don't use ("Which math topics ...")
     # is taken for the asker's own wording; a name or code ("the CKA exam") never is.
     with_role = bool(terms.roles_in(request))
@@ -254,7 +254,7 @@ def _tagged(text: str) -> tuple[tuple[str, str], ...]:
     return tuple((t.text, t.pos_) for t in _tagger()(text))
 
 
-def _nouns(text: str) -> set[str]:
+def nouns_in(text: str) -> set[str]:
     """The words the text uses as names of things (nouns, proper nouns, unknown tokens), lowercased."""
     return {word.lower() for word, pos in _tagged(text) if pos in ("NOUN", "PROPN", "X")}
 
