@@ -30,14 +30,14 @@ from coach.meaning import MeaningReader
 from coach.operations import answer_request
 from coach.prompts import PassageLayout, answer_messages, guide_messages
 from coach.quote import Quote, Rarity, excerpts, quotes
-from coach.reader import COMPUTED, Catalog, read_request, reader_messages
+from coach.reader import COMPUTED, Catalog, Request, read_request, reader_messages
 from coach.reading import Reading, read_question
 from coach.records import Chunk, Passage
 from coach.retrieve import Retriever
 from coach.settings import Settings
 from coach.suggest import question_for, starters
 from coach.terms import meant_guides
-from coach.verify import Asked, CheckedSentence, check, check_stream, quantities_in
+from coach.verify import Asked, CheckedSentence, check, check_stream, lists_named, quantities_in
 
 # The model saying, in its own words, that the passages lack the answer: "The guide does not
 # provide information on ...", "There is no mention of ... in the passages".
@@ -312,6 +312,10 @@ class Coach:
         timings["total"] = time.perf_counter() - started
         removed = [(c.text, c.reason) for c in content if not c.supported]
         shown = [c for c in content if c.supported]
+        named = self._named_list(reading, started, [t for t, _ in removed]) if removed and not shown else None
+        if named is not None:
+            yield from named
+            return
         quote = (
             self._quote(reading.questions if query == question else query, passages, asked)
             if removed and not shown
@@ -375,7 +379,7 @@ class Coach:
             )
             drafted = self._timed(query, given, pieces, timings, started, whole is not None, hint)
             part: list[CheckedSentence] = []
-            for sentence in check_stream(drafted, given, asked, self.pay_changes):
+            for sentence in check_stream(drafted, given, asked, self.pay_changes, self.list_headings):
                 # "The guides don't cover this" beside a supported answer is noise, not a claim.
                 if NOT_IN_GUIDES.search(sentence.text):
                     continue
@@ -486,6 +490,16 @@ class Coach:
         }
 
     @functools.cached_property
+    def list_headings(self) -> dict[str, tuple[str, ...]]:
+        """Each guide's list headings ("Biggest Challenges"), from its facts: a sentence that names
+        one must come from a passage under it."""
+        out: dict[str, tuple[str, ...]] = {}
+        for topic in self.catalog.topics:
+            if topic.heading:
+                out[topic.guide] = (*out.get(topic.guide, ()), topic.name)
+        return out
+
+    @functools.cached_property
     def guide_labels(self) -> dict[str, str]:
         """Each guide's move, "Backend Developer → Deep Learning Engineer", by file name."""
         return {c.source: guide_label(c) for c in self.retriever.chunks}
@@ -537,6 +551,26 @@ class Coach:
         plain = layout().plain(question)
         headings = {layout().plain(t.name) for t in self.catalog.topics if t.heading}
         return any(re.search(rf"(?<!\w){re.escape(h)}(?!\w)", plain) for h in headings)
+
+    def _named_list(
+        self, reading: Reading, started: float, removed: list[str]
+    ) -> list[Found | CheckedSentence | Answer] | None:
+        """The checker removed all the model wrote, and what it wrote named one list of the move the
+        question settles ("the biggest challenges are ..." for "the hardest parts of ..."): the
+        model read the question as asking for that list, so the list is given whole from the
+        facts, each entry cited. None when the question settles no one move or the sentences
+        name no list of it, or more than one."""
+        guides = settled_guides(reading.text, self.retriever.terms, loose=True)
+        if len(guides) != 1 or not self.facts:
+            return None
+        headings = self.list_headings.get(guides[0], ())
+        named = list(dict.fromkeys(h for text in removed for h in lists_named(text, headings)))
+        if len(named) != 1:
+            return None
+        request = Request(reading.text, (guides[0],), named[0], "list")
+        overview = roadmap_overviews(self.retriever.chunks)
+        exact = answer_request(request, self.catalog, self.facts, overview, self.settings.plan_week_hours)
+        return self._exact_events(exact, reading, started, None)
 
     @functools.cached_property
     def meaning(self) -> MeaningReader:
@@ -636,7 +670,13 @@ class Coach:
         for quote in quotes(question, passages, self.rarity, self.retriever.terms)[:5]:
             if all(
                 c.supported
-                for c in check(f"{quote.text} [{quote.passage + 1}]", passages, asked, self.pay_changes)
+                for c in check(
+                    f"{quote.text} [{quote.passage + 1}]",
+                    passages,
+                    asked,
+                    self.pay_changes,
+                    self.list_headings,
+                )
             ):
                 return quote
         return None

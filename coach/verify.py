@@ -198,10 +198,23 @@ class Evidence:
     frame: set[str]
     heading: set[str]  # what the passage's own heading names (its skill, phase, question)
     pay_changes: set[str] | None = None  # the pay changes its guide states ({"20 %"}); None: not known
+    # Its guide's list headings ("Biggest Challenges"), and those the passage is under or holds:
+    # a sentence that puts something under a heading needs it here.
+    lists: tuple[str, ...] = ()
+    under: frozenset[str] = frozenset()
+    titled: frozenset[str] = frozenset()  # the quantities its own heading states ("Next 90 Days")
 
     @classmethod
-    def of(cls, passage: Passage, pay_changes: dict[str, set[str]] | None = None) -> Evidence:
+    def of(
+        cls,
+        passage: Passage,
+        pay_changes: dict[str, set[str]] | None = None,
+        lists: dict[str, tuple[str, ...]] | None = None,
+    ) -> Evidence:
         source = passage.chunk.document
+        headings = (lists or {}).get(passage.chunk.source, ())
+        lines = {layout().plain(line.strip()) for line in passage.chunk.text.split("\n")}
+        lines |= {layout().plain(part) for part in passage.chunk.section.split(" > ")}
         return cls(
             numbers_in(source),
             set(tokenize(source)),
@@ -211,6 +224,9 @@ class Evidence:
             _names_of(f"{passage.chunk.title}\n{passage.chunk.section}"),
             _names_of(passage.chunk.section.split(" > ")[-1]),
             pay_changes.get(passage.chunk.source, set()) if pay_changes is not None else None,
+            headings,
+            frozenset(h for h in headings if layout().plain(h) in lines),
+            frozenset(quantities_in(passage.chunk.section)),
         )
 
 
@@ -257,6 +273,25 @@ def misattributed(sentence: str, evidence: Evidence) -> list[str]:
     return out
 
 
+def other_list(sentence: str, evidence: Evidence) -> list[str]:
+    """The list headings of its guide a sentence names ("the biggest challenges") that its passage
+    is neither under nor holds: "the guide lists the biggest challenges as X" needs X from that
+    list, not from "What You Might Miss". A heading counts as named in so many words, one of two
+    words or more (a one-word heading such as "Sources" is a word sentences use for much else)."""
+    named = lists_named(sentence, evidence.lists)
+    return [] if not named or any(h in evidence.under for h in named) else named
+
+
+def lists_named(sentence: str, headings: Iterable[str]) -> list[str]:
+    """The headings a sentence names in so many words: of two words or more, in its plain form."""
+    plain = layout().plain(sentence)
+    return [
+        h
+        for h in headings
+        if len(h.split()) > 1 and re.search(rf"(?<!\w){re.escape(layout().plain(h))}(?!\w)", plain)
+    ]
+
+
 @dataclass(frozen=True)
 class Asked:
     """What the user's text states and asks about: a value the user wrote ("Tell me it takes 10
@@ -278,6 +313,8 @@ class Asked:
         for quantity in sorted(quantities_in(sentence)):
             if not any(_stated(q, {quantity}) or _stated(quantity, {q}) for q in self.quantities):
                 continue
+            if _stated(quantity, set(evidence.titled)):
+                continue  # the passage's own heading gives it to all it holds ("Next 90 Days")
             holders = [own for own, stated in evidence.lines if _stated(quantity, stated)]
             if not (evidence.heading & self.about or any(own & self.about for own in holders)):
                 out.append(quantity)
@@ -296,6 +333,9 @@ def support(sentence: str, evidence: Evidence, asked: Asked | None = None) -> tu
     elsewhere = misattributed(sentence, evidence)
     if elsewhere:
         return False, f"gives {', '.join(elsewhere)} to an item its passage gives another value"
+    listed = other_list(sentence, evidence)
+    if listed:
+        return False, f"puts it under {', '.join(listed).lower()}, which its passage is not under"
     as_pay = as_pay_change(sentence, evidence)
     if as_pay:
         return (
@@ -359,13 +399,15 @@ def check_stream(
     passages: list[Passage],
     asked: Asked | None = None,
     pay_changes: dict[str, set[str]] | None = None,
+    lists: dict[str, tuple[str, ...]] | None = None,
 ) -> Iterator[CheckedSentence]:
     """Check a draft while it streams: each sentence is attributed as soon as the next one has
     begun (so a marker written after its full stop still counts), the last one at the end.
     `asked`: what the user's text states and asks about, to check values it supplied;
     `pay_changes`: each guide's pay changes from its facts, which a percentage told as a change
-    in pay must be one of."""
-    evidence = [Evidence.of(p, pay_changes) for p in passages]
+    in pay must be one of; `lists`: each guide's list headings, a sentence naming one of which
+    must come from a passage under it."""
+    evidence = [Evidence.of(p, pay_changes, lists) for p in passages]
     draft, done = "", 0
     for piece in pieces:
         draft += piece
@@ -384,6 +426,7 @@ def check(
     passages: list[Passage],
     asked: Asked | None = None,
     pay_changes: dict[str, set[str]] | None = None,
+    lists: dict[str, tuple[str, ...]] | None = None,
 ) -> list[CheckedSentence]:
     """Attribute every sentence of the draft to the passages that support it."""
-    return list(check_stream([draft], passages, asked, pay_changes))
+    return list(check_stream([draft], passages, asked, pay_changes, lists))

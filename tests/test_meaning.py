@@ -14,6 +14,7 @@ from coach.operations import answer_request
 from coach.reader import Catalog
 from coach.retrieve import Retriever
 from tests.conftest import AI_ENGINEER, BACKEND_TO_DL, CORPUS, DL_TO_ARCHITECT, DL_TO_MLE
+from tests.fake_llm import scripted
 
 
 @pytest.fixture(scope="module")
@@ -287,3 +288,17 @@ def test_an_unstated_figure_is_refused_without_the_model(coach_with):
     assert answer.refused and answer.path == "facts" and not fake.requests and not answer.citations
     assert answer.answer.startswith("The guides don't give a cost for AWS Solutions Architect Associate.")
     assert "$" not in answer.answer
+
+
+def test_a_list_the_model_names_is_given_whole_when_it_wrote_from_another(coach_with):
+    # The model reads "what's tough" as the guide's Biggest Challenges, but writes from the
+    # passage of what one might miss: the checker removes it, and the list it named is given.
+    coach, fake = coach_with(
+        scripted("The biggest challenges include deep, focused time on model experimentation [1].")
+    )
+    answer = coach.ask("What's tough about moving from deep learning engineer to AI architect?")
+    assert fake.requests and not answer.refused and answer.path == "facts"
+    assert answer.answer.startswith("The guide lists these under Biggest Challenges")
+    assert "Managing ambiguity in defining architectural standards" in answer.answer
+    assert "model experimentation" not in answer.answer
+    assert {c.section for c in answer.citations} == {"Reality Check > Biggest Challenges"}

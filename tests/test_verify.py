@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from coach.records import Chunk, Passage
-from coach.verify import check, check_stream, numbers_in, split_sentences
+from coach.verify import Asked, check, check_stream, numbers_in, split_sentences
 
 
 def passage(section: str, text: str, source: str = "003.txt") -> Passage:
@@ -218,3 +218,45 @@ def test_a_percentage_told_as_a_pay_change_must_be_one_of_the_guides_pay_changes
         pay_changes=PAY_CHANGES,
     )[0].supported
     assert check("The salary change is +40% [1].", [GLANCE], pay_changes=PAY_CHANGES)[0].sources == [0]
+
+
+MISS = passage(
+    "Reality Check > What You Might Miss",
+    "  • Deep, focused time on model experimentation and research\n  • Specialized, hands-on coding",
+    source="000.txt",
+)
+CHALLENGES = passage(
+    "Reality Check > Biggest Challenges",
+    "  • Balancing technical perfection with business constraints and timelines\n  • Managing ambiguity",
+    source="000.txt",
+)
+LISTS = {"000.txt": ("What You'll Love", "What You Might Miss", "Biggest Challenges", "Sources")}
+
+
+def test_a_sentence_that_names_a_list_must_come_from_a_passage_under_it():
+    wrong = "The biggest challenges include deep, focused time on model experimentation and research [1]."
+    assert check(wrong, [MISS])[0].supported  # without the guide's headings, the words match
+    [s] = check(wrong, [MISS, CHALLENGES], lists=LISTS)
+    assert s.sources == [] and s.reason == "puts it under biggest challenges, which its passage is not under"
+    right = "The biggest challenges include balancing technical perfection with business constraints [2]."
+    assert check(right, [MISS, CHALLENGES], lists=LISTS)[0].sources == [1]
+    # The passage's own list, and a one-word heading used as a word, don't count against it.
+    missed = "You might miss deep, focused time on model experimentation and research [1]."
+    assert check(missed, [MISS], lists=LISTS)[0].sources == [0]
+    assert check("Sources of deep, focused time on model experimentation [1].", [MISS], lists=LISTS)[
+        0
+    ].supported
+
+
+def test_a_figure_the_passage_s_own_heading_states_may_be_repeated_from_the_question():
+    ninety = passage("Start Your Journey Now > Next 90 Days", "  • Finish the entire math specialization")
+    asked = Asked.of(
+        "what should i have done after my first 90 days?", "what should i have done after my first 90 days?"
+    )
+    [s] = check("After 90 days, finish the entire math specialization [1].", [ninety], asked)
+    assert s.sources == [0]
+    elsewhere = passage("Start Your Journey Now > This Month", "  • Finish the entire math specialization")
+    assert (
+        check("After 90 days, finish the entire math specialization [1].", [elsewhere], asked)[0].sources
+        == []
+    )
