@@ -37,7 +37,7 @@ from coach.retrieve import Retriever
 from coach.settings import Settings
 from coach.suggest import question_for, starters
 from coach.terms import meant_guides
-from coach.verify import Asked, CheckedSentence, check, check_stream, lists_named, quantities_in
+from coach.verify import Asked, CheckedSentence, Listed, check, check_stream, lists_named, quantities_in
 
 # The model saying, in its own words, that the passages lack the answer: "The guide does not
 # provide information on ...", "There is no mention of ... in the passages".
@@ -490,13 +490,16 @@ class Coach:
         }
 
     @functools.cached_property
-    def list_headings(self) -> dict[str, tuple[str, ...]]:
-        """Each guide's list headings ("Biggest Challenges"), from its facts: a sentence that names
-        one must come from a passage under it."""
-        out: dict[str, tuple[str, ...]] = {}
+    def list_headings(self) -> dict[str, tuple[Listed, ...]]:
+        """Each guide's lists ("Biggest Challenges"; "Gaps to Fill", of what to learn), from its
+        facts: a sentence that names one must come from a passage under it, and one that says its
+        things are to learn (or transfer) from a list of that kind."""
+        out: dict[str, tuple[Listed, ...]] = {}
+        holds = self.meaning.holds if self.facts else {}
         for topic in self.catalog.topics:
             if topic.heading:
-                out[topic.guide] = (*out.get(topic.guide, ()), topic.name)
+                listed = Listed(topic.name, holds.get(topic.name, ""))
+                out[topic.guide] = (*out.get(topic.guide, ()), listed)
         return out
 
     @functools.cached_property
@@ -563,7 +566,7 @@ class Coach:
         guides = settled_guides(reading.text, self.retriever.terms, loose=True)
         if len(guides) != 1 or not self.facts:
             return None
-        headings = self.list_headings.get(guides[0], ())
+        headings = [h.heading for h in self.list_headings.get(guides[0], ())]
         named = list(dict.fromkeys(h for text in removed for h in lists_named(text, headings)))
         if len(named) != 1:
             return None

@@ -36,6 +36,7 @@ from coach.facts import (
     Value,
 )
 from coach.layout import layout
+from coach.lexical import tokenize
 from coach.reader import MOVE_FACTS, Catalog, Request, Topic
 from coach.records import Chunk
 from coach.terms import GuideTerms
@@ -49,6 +50,10 @@ NEAR = 0.35
 # is near TO_LEARN by meaning, the one nearer it than to HAVE (what the asker brings) by most.
 TO_LEARN = "the skills and gaps you need to learn"
 HAVE = "the skills you have that transfer"
+# How much nearer one of the two a heading must be to hold that kind (measured on the five guides'
+# headings: the lists of what to learn and of what transfers are 0.24 to 0.35 nearer their own;
+# every other heading 0.11 or less, or near neither).
+HOLDS = 0.2
 
 # The entries a question can name by their own names and be answered with whole: the roles a path
 # leads on to (their pay and what they require) and certifications (their cost and purpose). A
@@ -98,6 +103,7 @@ class Lexicon:
     ]  # kind, its asking phrases, what each asks
     figure_words: dict[str, re.Pattern[str]]  # kind: the words that state one without digits
     clause: re.Pattern[str]  # where a question goes on to ask a second thing ("..., and how long ...")
+    holds: dict[str, re.Pattern[str]]  # "learn" / "have": how a sentence says what its things are
 
 
 def _words(phrases: list[str]) -> re.Pattern[str]:
@@ -123,6 +129,7 @@ def lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         tuple((kind, _words(list(asks)), asks) for kind, asks in data["figures"].items()),
         {kind: _words(phrases) for kind, phrases in data["figure_words"].items()},
         re.compile(rf",?\s+and\s+(?={_words(data['clause']['asks']).pattern})"),
+        {kind: _words(phrases) for kind, phrases in data["holds"].items()},
     )
 
 
@@ -247,7 +254,8 @@ class MeaningReader:
         if operation == "fit" and not role:
             return self._unlisted(text, plain)
         if not operation:
-            return self._named(text, layout().plain(self.terms.corrected(text)))
+            corrected = layout().plain(self.terms.corrected(text))
+            return self._by_kind(text, corrected) or self._named(text, corrected)
         guides = self._guides(text, operation, role)
         if operation == "compare" and len(guides) < 2:
             return self._side_by_side(text, compared)
@@ -567,6 +575,54 @@ class MeaningReader:
         for _, (start, end) in sorted(self.terms.roles_in(text), key=lambda r: -r[1][0]):
             plain = plain[:start] + plain[end:]
         return _unit(self.embed([plain])[0])
+
+    def _by_kind(self, text: str, plain: str) -> Request | None:
+        """A list asked for by the kind of thing it holds, in the lexicon's words for it ("which of
+        my skills carry over", "what do I need to learn"), of the one move the question settles:
+        its one list of that kind, whole. None when the question asks a figure ("how long do I
+        need to learn PyTorch?") or names an entry of the list (that entry is asked about), or the
+        move has no list of that kind, or more than one."""
+        from coach.frame import settled_guides
+
+        kinds = {kind for kind, words in self.words.holds.items() if words.search(plain)}
+        if len(kinds) != 1 or any(words.search(plain) for _, words, _ in self.words.figures):
+            return None
+        guides = settled_guides(text, self.terms, loose=True)
+        if len(guides) != 1:
+            return None
+        lists = [
+            t
+            for t in self.catalog.topics
+            if t.guide == guides[0] and t.heading and self.holds.get(t.name) in kinds
+        ]
+        if len(lists) != 1:
+            return None
+        # An entry is named when two words of its name are in the question, or its one word (the
+        # roles it names left out: "deep learning" names the move, not "Deep Learning Frameworks").
+        said = self.terms.plain(text)
+        for _, (start, end) in sorted(self.terms.roles_in(text), key=lambda r: -r[1][0]):
+            said = said[:start] + " " + said[end:]
+        words = set(tokenize(said))
+        for f in self.facts.get(guides[0], []):
+            if getattr(f, "list", None) == lists[0].heading:
+                name = set(tokenize(" ".join(_own_names(f))))
+                if name and len(name & words) >= min(2, len(name)):
+                    return None
+        return Request(text, tuple(guides), lists[0].name, "list")
+
+    @functools.cached_property
+    def holds(self) -> dict[str, str]:
+        """What each list heading holds, by meaning: "learn" for a list nearer "the skills and gaps
+        you need to learn" than "the skills you have that transfer" by HOLDS or more ("Gaps to
+        Fill"), "have" for the other way round ("Skills That Transfer"); lists of neither kind
+        ("This Week") are left out."""
+        learn, have = self._vectors[TO_LEARN], self._vectors[HAVE]
+        out = {}
+        for name in self.catalog.topic_names:
+            by = float(self._vectors[name] @ learn), float(self._vectors[name] @ have)
+            if max(by) >= NEAR and abs(by[0] - by[1]) >= HOLDS:
+                out[name] = "learn" if by[0] > by[1] else "have"
+        return out
 
     def _to_learn(self, lists: list[Topic]) -> str | None:
         learn, have = self._vectors[TO_LEARN], self._vectors[HAVE]

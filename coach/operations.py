@@ -134,6 +134,9 @@ def _entry_line(f: Fact, overview: str) -> Line:
     if isinstance(f, InterviewQuestion | Item):
         v = _text_of(f)
         return Line(f"{v.text.rstrip('.?')}{'?' if v.text.endswith('?') else '.'}", (v.chunk,), (v,))
+    if isinstance(f, Skill) and f.detail and not (f.priority or f.level or f.duration):
+        # A skill the asker brings has no figures: what the guide says of it is the entry.
+        return Line(f"{f.name.text}: {f.detail.text.rstrip('.')}.", (f.detail.chunk,), (f.name, f.detail))
     return _fact_line(f, overview)
 
 

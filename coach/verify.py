@@ -185,6 +185,15 @@ def _lines(text: str) -> list[tuple[set[str], set[str]]]:
 
 
 @dataclass(frozen=True)
+class Listed:
+    """One of a guide's lists, as the checker knows it: its heading, and what it holds: "learn"
+    (what the asker still has to learn), "have" (what transfers) or "" (neither)."""
+
+    heading: str
+    holds: str = ""
+
+
+@dataclass(frozen=True)
 class Evidence:
     """What one passage states, read once: its numbers, its stems, its content words, its lines
     (each with what it is about and the quantities it gives), and what its title and heading
@@ -200,7 +209,7 @@ class Evidence:
     pay_changes: set[str] | None = None  # the pay changes its guide states ({"20 %"}); None: not known
     # Its guide's list headings ("Biggest Challenges"), and those the passage is under or holds:
     # a sentence that puts something under a heading needs it here.
-    lists: tuple[str, ...] = ()
+    lists: tuple[Listed, ...] = ()
     under: frozenset[str] = frozenset()
     titled: frozenset[str] = frozenset()  # the quantities its own heading states ("Next 90 Days")
 
@@ -209,7 +218,7 @@ class Evidence:
         cls,
         passage: Passage,
         pay_changes: dict[str, set[str]] | None = None,
-        lists: dict[str, tuple[str, ...]] | None = None,
+        lists: dict[str, tuple[Listed, ...]] | None = None,
     ) -> Evidence:
         source = passage.chunk.document
         headings = (lists or {}).get(passage.chunk.source, ())
@@ -225,7 +234,7 @@ class Evidence:
             _names_of(passage.chunk.section.split(" > ")[-1]),
             pay_changes.get(passage.chunk.source, set()) if pay_changes is not None else None,
             headings,
-            frozenset(h for h in headings if layout().plain(h) in lines),
+            frozenset(h.heading for h in headings if layout().plain(h.heading) in lines),
             frozenset(quantities_in(passage.chunk.section)),
         )
 
@@ -278,8 +287,25 @@ def other_list(sentence: str, evidence: Evidence) -> list[str]:
     is neither under nor holds: "the guide lists the biggest challenges as X" needs X from that
     list, not from "What You Might Miss". A heading counts as named in so many words, one of two
     words or more (a one-word heading such as "Sources" is a word sentences use for much else)."""
-    named = lists_named(sentence, evidence.lists)
+    named = lists_named(sentence, [h.heading for h in evidence.lists])
     return [] if not named or any(h in evidence.under for h in named) else named
+
+
+HOLDS = {"learn": "something to learn", "have": "something that transfers"}
+
+
+def other_kind(sentence: str, evidence: Evidence) -> tuple[str, str] | None:
+    """A sentence that says its things are to be learned ("you'll need to learn X") where its
+    passage lists what transfers, or the other way round: (what it says, what the passage holds).
+    None when the sentence says neither or both, or the passage is under no list of either kind."""
+    from coach.meaning import lexicon
+
+    held = {h.holds for h in evidence.lists if h.holds and h.heading in evidence.under}
+    plain = layout().plain(sentence)
+    said = {kind for kind, words in lexicon().holds.items() if words.search(plain)}
+    if len(held) != 1 or len(said) != 1 or said == held:
+        return None
+    return HOLDS[said.pop()], HOLDS[held.pop()]
 
 
 def lists_named(sentence: str, headings: Iterable[str]) -> list[str]:
@@ -336,6 +362,9 @@ def support(sentence: str, evidence: Evidence, asked: Asked | None = None) -> tu
     listed = other_list(sentence, evidence)
     if listed:
         return False, f"puts it under {', '.join(listed).lower()}, which its passage is not under"
+    kind = other_kind(sentence, evidence)
+    if kind:
+        return False, f"calls it {kind[0]}, where its passage lists {kind[1]}"
     as_pay = as_pay_change(sentence, evidence)
     if as_pay:
         return (
@@ -399,14 +428,15 @@ def check_stream(
     passages: list[Passage],
     asked: Asked | None = None,
     pay_changes: dict[str, set[str]] | None = None,
-    lists: dict[str, tuple[str, ...]] | None = None,
+    lists: dict[str, tuple[Listed, ...]] | None = None,
 ) -> Iterator[CheckedSentence]:
     """Check a draft while it streams: each sentence is attributed as soon as the next one has
     begun (so a marker written after its full stop still counts), the last one at the end.
     `asked`: what the user's text states and asks about, to check values it supplied;
     `pay_changes`: each guide's pay changes from its facts, which a percentage told as a change
-    in pay must be one of; `lists`: each guide's list headings, a sentence naming one of which
-    must come from a passage under it."""
+    in pay must be one of; `lists`: each guide's lists, a sentence naming one of which must come
+    from a passage under it, and one saying its things are to learn (or transfer) from a list of
+    that kind."""
     evidence = [Evidence.of(p, pay_changes, lists) for p in passages]
     draft, done = "", 0
     for piece in pieces:
@@ -426,7 +456,7 @@ def check(
     passages: list[Passage],
     asked: Asked | None = None,
     pay_changes: dict[str, set[str]] | None = None,
-    lists: dict[str, tuple[str, ...]] | None = None,
+    lists: dict[str, tuple[Listed, ...]] | None = None,
 ) -> list[CheckedSentence]:
     """Attribute every sentence of the draft to the passages that support it."""
     return list(check_stream([draft], passages, asked, pay_changes, lists))

@@ -290,6 +290,44 @@ def test_an_unstated_figure_is_refused_without_the_model(coach_with):
     assert "$" not in answer.answer
 
 
+def test_the_lists_of_what_to_learn_and_what_transfers_are_told_apart_by_meaning(reader):
+    assert {name: reader.holds.get(name, "") for name in (
+        "Skills You'll Need to Learn", "Gaps to Fill", "Your Transferable Skills", "Skills That Transfer",
+        "This Week", "Biggest Challenges", "Skills Checklist", "Recommended Reading",
+    )} == {
+        "Skills You'll Need to Learn": "learn", "Gaps to Fill": "learn",
+        "Your Transferable Skills": "have", "Skills That Transfer": "have",
+        "This Week": "", "Biggest Challenges": "", "Skills Checklist": "", "Recommended Reading": "",
+    }  # fmt: skip
+
+
+def test_a_list_asked_for_by_the_kind_of_thing_it_holds(reader):
+    text = answered(
+        reader, "Which of my skills carry over if I move from deep learning engineer to ML engineer?"
+    )
+    assert text.startswith("PyTorch Expertise: Your deep experience with PyTorch transfers directly")
+    assert (
+        text.count(": Your ") + text.count(": Experience") == 6
+    )  # each skill with what the guide says of it
+    text = answered(reader, "What skills does a backend developer need to learn for deep learning?")
+    assert (
+        "Deep Learning Frameworks (PyTorch): Critical, 6 weeks." in text and "Research Paper Reading" in text
+    )
+    # One entry of the list named, or a figure asked: the entry is asked about, not the list.
+    assert (
+        reader.read(
+            "As a deep learning engineer becoming an AI architect, do I need to learn enterprise security?"
+        )
+        is None
+    )
+    assert (
+        reader.read("How long do I need to learn PyTorch as a backend developer moving into deep learning?")
+        is None
+    )
+    # The AI engineer path has two lists of what transfers (into it, and out of it): neither is guessed.
+    assert reader.read("Which of my skills carry over into AI engineering?") is None
+
+
 def test_a_list_the_model_names_is_given_whole_when_it_wrote_from_another(coach_with):
     # The model reads "what's tough" as the guide's Biggest Challenges, but writes from the
     # passage of what one might miss: the checker removes it, and the list it named is given.

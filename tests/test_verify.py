@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from coach.records import Chunk, Passage
-from coach.verify import Asked, check, check_stream, numbers_in, split_sentences
+from coach.verify import Asked, Listed, check, check_stream, numbers_in, split_sentences
 
 
 def passage(section: str, text: str, source: str = "003.txt") -> Passage:
@@ -230,7 +230,11 @@ CHALLENGES = passage(
     "  • Balancing technical perfection with business constraints and timelines\n  • Managing ambiguity",
     source="000.txt",
 )
-LISTS = {"000.txt": ("What You'll Love", "What You Might Miss", "Biggest Challenges", "Sources")}
+LISTS = {
+    "000.txt": tuple(
+        Listed(h) for h in ("What You'll Love", "What You Might Miss", "Biggest Challenges", "Sources")
+    )
+}
 
 
 def test_a_sentence_that_names_a_list_must_come_from_a_passage_under_it():
@@ -260,3 +264,40 @@ def test_a_figure_the_passage_s_own_heading_states_may_be_repeated_from_the_ques
         check("After 90 days, finish the entire math specialization [1].", [elsewhere], asked)[0].sources
         == []
     )
+
+
+TRANSFER = passage(
+    "Transferable Skills Analysis > Skills That Transfer",
+    "  • Python proficiency and software engineering practices\n  • Data pipeline design",
+    source="004.txt",
+)
+GAPS = passage(
+    "Transferable Skills Analysis > Gaps to Fill",
+    "  • Vector databases and embedding systems\n  • MLOps and model serving infrastructure",
+    source="004.txt",
+)
+KINDS = {"004.txt": (Listed("Skills That Transfer", "have"), Listed("Gaps to Fill", "learn"))}
+
+
+def test_a_sentence_that_calls_its_things_to_learn_must_come_from_a_list_of_what_to_learn():
+    told = "You'll need to learn Python proficiency and software engineering practices [1]."
+    [s] = check(told, [TRANSFER, GAPS], lists=KINDS)
+    assert (
+        s.sources == []
+        and s.reason == "calls it something to learn, where its passage lists something that transfers"
+    )
+    assert check(
+        "Your Python proficiency and software engineering practices transfer [1].", [TRANSFER], lists=KINDS
+    )[0].supported
+    assert check(
+        "You'll need to learn vector databases and embedding systems [2].", [TRANSFER, GAPS], lists=KINDS
+    )[0].sources == [1]
+    carried = "Vector databases and embedding systems carry over [1]."
+    assert (
+        check(carried, [GAPS], lists=KINDS)[0].reason
+        == "calls it something that transfers, where its passage lists something to learn"
+    )
+    # A sentence that says neither is checked as before.
+    assert check("The guide lists vector databases and embedding systems [1].", [GAPS], lists=KINDS)[
+        0
+    ].supported
