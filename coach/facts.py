@@ -184,6 +184,16 @@ class InterviewQuestion:
     hint: Value | None
 
 
+@dataclass(frozen=True)
+class Audience:
+    """Whom a path is for, in the guide's prose ("Who This Path Is For"): the roles it names are
+    where the path can start, though the guide lists no starting roles."""
+
+    guide: str
+    section: str
+    text: Value
+
+
 Fact = (
     Transition
     | Skill
@@ -196,6 +206,7 @@ Fact = (
     | Certification
     | PayFigure
     | InterviewQuestion
+    | Audience
 )
 
 
@@ -381,6 +392,8 @@ def guide_facts(guide: Guide, raw: str, chunks: list[Chunk]) -> list[Fact]:
             )
         elif name in sections.certifications:
             out.extend(_certifications(find, section))
+        elif name in roles.audience and (said := find.value(section, section.text.strip())):
+            out.append(Audience(src, head, said))
         elif kind in ("item", "prose") and _bullets(section):
             out.extend(Item(src, head, head, None, v) for v in find.values(section, _bullets(section)))
         elif kind == "item" and parent:

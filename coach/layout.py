@@ -48,6 +48,7 @@ class Layout:
     role_names: dict[str, tuple[str, ...]]  # canonical role -> its names, in plain form
     source_lists: tuple[str, ...]  # headings whose items are roles that lead to the guide's role
     destination_lists: tuple[str, ...]  # headings whose items are roles the guide's role leads to
+    audience: tuple[str, ...] = ()  # headings whose prose says whom the guide's path is for
 
     @functools.cached_property
     def _short_form(self) -> re.Pattern[str]:
@@ -101,7 +102,12 @@ def layout(path: Path = LAYOUT_FILE) -> Layout:
     short = initials(names) | short
     lists = data.get("role_lists", {})
     return Layout(
-        sections, short, names, tuple(lists.get("sources", ())), tuple(lists.get("destinations", ()))
+        sections,
+        short,
+        names,
+        tuple(lists.get("sources", ())),
+        tuple(lists.get("destinations", ())),
+        tuple(lists.get("audience", ())),
     )
 
 

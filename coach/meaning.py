@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from coach.facts import (
+    Audience,
     Certification,
     DestinationRole,
     Fact,
@@ -220,9 +221,23 @@ class MeaningReader:
         self.catalog, self.facts, self.terms, self.embed = catalog, facts, terms, embed
         self.passages = passages
         self.words = lexicon()
-        # The roles an asker can say they are: where a move starts, and where a path leads from.
+        # The roles an asker can say they are: where a move starts, where a path leads from, and
+        # those a path's prose says it is for.
         ends = [name_of_target(found) for found in facts.values()]
-        self.roles = tuple(dict.fromkeys([*catalog.roles, *(e for e in ends if e)]))
+        heard = [r for roles in self._audience.values() for r in roles]
+        self.roles = tuple(dict.fromkeys([*catalog.roles, *(e for e in ends if e), *heard]))
+
+    @functools.cached_property
+    def _audience(self) -> dict[str, dict[str, Audience]]:
+        """By guide, the roles its prose says the path is for (the layout's role names), each with
+        the passage that says so."""
+        out: dict[str, dict[str, Audience]] = {}
+        for guide, found in self.facts.items():
+            for f in found:
+                if isinstance(f, Audience):
+                    for role, _ in self.terms.roles_in(f.text.text):
+                        out.setdefault(guide, {}).setdefault(role, f)
+        return out
 
     @functools.cached_property
     def _vectors(self) -> dict[str, np.ndarray]:
@@ -277,6 +292,10 @@ class MeaningReader:
             skills,
             span_weeks=span[0] if span else None,
             span_text=span[1] if span else "",
+            # For a fit: the passages saying a path is for the asker's role.
+            entries=tuple(self._audience[g][role] for g in guides if role in self._audience.get(g, {}))
+            if operation == "fit"
+            else (),
         )
 
     def read_after(self, text: str, before: tuple[Fact, ...]) -> Request | None:
@@ -515,6 +534,7 @@ class MeaningReader:
                 for g, _ in self.catalog.moves
                 if any(role_names(r) & mine for r in _starts(self.facts.get(g, [])))
                 or role_names(name_of_target(self.facts.get(g, []))) & mine
+                or role in self._audience.get(g, {})
             )
         named = [r for r, _ in sorted(self.terms.roles_in(text), key=lambda r: r[1][0])]
         if operation == "compare":

@@ -14,6 +14,7 @@ from datetime import date
 
 from coach.exact import Exact, Line, _fact_line, _label, _magnitude, _name_value, _ranked, planned
 from coach.facts import (
+    Audience,
     DestinationRole,
     Fact,
     InterviewQuestion,
@@ -30,6 +31,7 @@ from coach.layout import layout
 from coach.lexical import tokenize
 from coach.meaning import role_names
 from coach.reader import KINDS, MOVE_FACTS, Catalog, Request, Topic
+from coach.verify import SENTENCE_END
 
 # What an entry is ranked by, for the kinds where the largest or smallest means one thing.
 RANKED_BY = {"roadmap phases": "duration", "certifications": "cost", "next roles": "pay"}
@@ -48,12 +50,12 @@ def answer_request(
         return _unstated(request, facts)
     if request.operation == "compare" and len(request.entries) > 1:
         return _side_by_side(request.entries, facts)
+    if request.operation == "fit" and request.in_guides and request.guides:
+        return _fits(request, facts)
     if request.entries:
         return _named(request.entries[0])
     if not request.in_guides or not request.guides or not request.topic:
         return None
-    if request.operation == "fit":
-        return _fits(request, facts)
     if request.topic in MOVE_FACTS:
         return _move_facts(request, facts)
     topics = request.topics(catalog)
@@ -278,6 +280,12 @@ def _fits(request: Request, facts: dict[str, list[Fact]]) -> Exact | None:
             lines.append(
                 Line(f"The {label} guide starts from {t.from_role}{when}.", (t.title.chunk,), stated)
             )
+        for said in (e for e in request.entries if isinstance(e, Audience) and e.guide == guide):
+            # The sentence of it that names the asker's role ("... ML engineers moving into ...").
+            sentences = [s for s in SENTENCE_END.split(said.text.text) if s.strip()]
+            named = next((s for s in sentences if any(n in layout().plain(s) for n in mine)), said.text.text)
+            v = said.text.part(named)
+            lines.append(Line(f"The {label} guide says whom its path is for: {v.text}", (v.chunk,), (v,)))
     if not lines:
         return None
     return Exact("fit", request.guides, tuple(lines), frame=Frame(request.guides, (), "", "list"))

@@ -13,7 +13,7 @@ from coach.meaning import MeaningReader, current_role, has_skills, hours_per_wee
 from coach.operations import answer_request
 from coach.reader import Catalog
 from coach.retrieve import Retriever
-from tests.conftest import AI_ENGINEER, BACKEND_TO_DL, CORPUS, DL_TO_ARCHITECT, DL_TO_MLE
+from tests.conftest import AI_ENGINEER, ARCHITECT_PATH, BACKEND_TO_DL, CORPUS, DL_TO_ARCHITECT, DL_TO_MLE
 from tests.fake_llm import scripted
 
 
@@ -94,11 +94,18 @@ def test_what_the_asker_lacks_is_the_list_to_learn_less_what_they_have(reader):
 def test_which_move_fits_is_read_from_every_guide_s_starting_roles(reader):
     request = reader.read("I'm a data scientist. Which move in the guides fits me best?")
     assert request is not None and (request.guides, request.current_role) == (
-        (AI_ENGINEER,),
+        (ARCHITECT_PATH, AI_ENGINEER),  # the AI engineer path lists it; the architect path's prose names it
         "Data Scientist",
     )
-    assert "Data Scientist as a starting role, with a timeline of 3-6 months" in answered(
-        reader, "I'm a data scientist. Which move in the guides fits me best?"
+    text = answered(reader, "I'm a data scientist. Which move in the guides fits me best?")
+    assert "Data Scientist as a starting role, with a timeline of 3-6 months" in text
+    assert "The AI/ML Architect path guide says whom its path is for: Senior engineers" in text
+    # A role only a path's prose names is read from it: the sentence that names it, cited.
+    text = answered(reader, "Speaking as a machine learning engineer: which path suits me?")
+    assert text == (
+        "The AI/ML Architect path guide says whom its path is for: Senior engineers looking to specialize in "
+        "AI/ML architecture, ML engineers moving into architecture roles, and data scientists who want to "
+        "build production systems."
     )
     text = answered(reader, "I'm a backend developer. Which path fits me?")
     assert "Backend Developer → Deep Learning Engineer guide starts from Backend Developer" in text
