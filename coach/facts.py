@@ -194,6 +194,16 @@ class Audience:
     text: Value
 
 
+@dataclass(frozen=True)
+class RoadmapNote:
+    """A roadmap a guide gives in prose only, with no phases or weeks to add up or plan from
+    ("Follow this four-phase roadmap to build the skills progressively.")."""
+
+    guide: str
+    section: str
+    text: Value
+
+
 Fact = (
     Transition
     | Skill
@@ -207,6 +217,7 @@ Fact = (
     | PayFigure
     | InterviewQuestion
     | Audience
+    | RoadmapNote
 )
 
 
@@ -394,6 +405,12 @@ def guide_facts(guide: Guide, raw: str, chunks: list[Chunk]) -> list[Fact]:
             out.extend(_certifications(find, section))
         elif name in roles.audience and (said := find.value(section, section.text.strip())):
             out.append(Audience(src, head, said))
+        elif (
+            name in sections.roadmaps
+            and kind == "prose"
+            and (said := find.value(section, section.text.strip()))
+        ):
+            out.append(RoadmapNote(src, head, said))
         elif kind in ("item", "prose") and _bullets(section):
             out.extend(Item(src, head, head, None, v) for v in find.values(section, _bullets(section)))
         elif kind == "item" and parent:

@@ -31,6 +31,7 @@ from coach.facts import (
     Faq,
     InterviewQuestion,
     Phase,
+    RoadmapNote,
     SourceRole,
     Story,
     Transition,
@@ -425,7 +426,7 @@ class MeaningReader:
         guides, or when no figure is asked."""
         corrected = self.terms.corrected(text)
         asking = [s for s in SENTENCE_END.split(corrected) if s.strip().endswith("?")] or [corrected]
-        unstated: list[tuple[str, list[str], list[Fact]]] = []
+        unstated: list[tuple[str, str, list[str], list[Fact]]] = []
         for sentence in asking:
             plain = layout().plain(sentence)
             in_sentence = self._named_in(plain)
@@ -451,10 +452,10 @@ class MeaningReader:
                     where += found
                 if not where:
                     return None
-                unstated.append((says[match.group(0)], names, where))
+                unstated.append((kind, says[match.group(0)], names, where))
         if not unstated:
             return None
-        says, names, where = unstated[0]
+        kind, says, names, where = unstated[0]
         return Request(
             text,
             (where[0].guide,),  # type: ignore[union-attr]
@@ -463,6 +464,7 @@ class MeaningReader:
             in_guides=False,
             entries=(where[0],),
             unstated=says,
+            figure=kind,
             subject=" and ".join(self._names[n] for n in names),
         )
 
@@ -556,7 +558,11 @@ class MeaningReader:
             with_roadmap = all(any(t.guide == g and t.kind is Phase for t in held) for g in guides)
             return "roadmap phases" if compared == "timeline" and roadmap and with_roadmap else compared
         if operation in ("plan", "total"):
-            return "roadmap phases" if any(t.kind is Phase for t in held) else None
+            if any(t.kind is Phase for t in held):
+                return "roadmap phases"
+            # A roadmap the guide gives in prose only: said so, in its words.
+            noted = any(isinstance(f, RoadmapNote) for g in guides for f in self.facts.get(g, []))
+            return "roadmap" if noted and len(guides) == 1 else None
         if operation == "fit":
             return "starting roles"
         if operation == "missing":

@@ -21,6 +21,7 @@ from coach.facts import (
     Item,
     PayFigure,
     Phase,
+    RoadmapNote,
     Skill,
     SourceRole,
     Transition,
@@ -58,6 +59,8 @@ def answer_request(
         return None
     if request.topic in MOVE_FACTS:
         return _move_facts(request, facts)
+    if request.topic == "roadmap" and request.operation in ("plan", "total"):
+        return _unphased(request, facts)
     topics = request.topics(catalog)
     if len(topics) != len(request.guides):
         return None  # a move that doesn't hold the topic: the model path looks further
@@ -303,6 +306,35 @@ def _side_by_side(entries: tuple[Fact, ...], facts: dict[str, list[Fact]]) -> Ex
     return Exact("compare", guides, tuple(lines), frame=Frame(guides, entries, "", "compare"))
 
 
+def _unphased(request: Request, facts: dict[str, list[Fact]]) -> Exact | None:
+    """A plan or a total asked of a move whose guide gives its roadmap in prose only: said so, with
+    the guide's own words for it and the timeline it gives, if any."""
+    (guide,) = request.guides
+    found = facts.get(guide, [])
+    note = next((f for f in found if isinstance(f, RoadmapNote)), None)
+    if note is None:
+        return None
+    first = SENTENCE_END.split(note.text.text)[0]
+    said = note.text.part(first)
+    asked = {"plan": "a plan in your time", "total": "a total"}.get(request.operation, "a length")
+    lines = [
+        Line(
+            f"The {_label(found)} guide gives its roadmap without phases or weeks, so there is nothing to "
+            f"compute {asked} from.",
+            (said.chunk,),
+            (said,),
+            computed=True,
+        ),
+        Line(f"It says: {said.text}", (said.chunk,), (said,)),
+    ]
+    t = next((f for f in found if isinstance(f, Transition)), None)
+    if t is not None and t.timeline is not None:
+        lines.append(
+            Line(f"It gives the move a timeline of {t.timeline.text}.", (t.timeline.chunk,), (t.timeline,))
+        )
+    return Exact(request.operation, (guide,), tuple(lines), frame=Frame((guide,), (), "", "value"))
+
+
 def _named(entry: Fact) -> Exact:
     """One listed role, certification or phase, whole: its figure, then what the guide says of it."""
     lines = [_fact_line(entry, "")]
@@ -320,6 +352,22 @@ def _unstated(request: Request, facts: dict[str, list[Fact]]) -> Exact:
     they name it (a refusal of that figure: no figure from nearby fills it in)."""
     entry = request.entries[0]
     label = _label(facts[entry.guide])  # type: ignore[union-attr]
+    if isinstance(entry, Transition):
+        # A move's own role named: what its guide says of its roadmap, or that it gives no figure.
+        unphased = (
+            _unphased(replace(request, guides=(entry.guide,)), facts)
+            if request.figure == "duration"
+            else None
+        )
+        if unphased is not None:
+            return unphased
+        line = Line(
+            f"The {label} guide doesn't give {request.unstated}.",
+            (entry.title.chunk,),
+            (entry.title,),
+            computed=True,
+        )
+        return Exact("unstated", (entry.guide,), (line,), frame=Frame((entry.guide,), ()), declined=True)
     value = _text_of(entry)
     own = layout().plain(request.subject) in layout().plain(value.text)
     path = (getattr(entry, "list", "") or entry.section).split(" > ")  # type: ignore[union-attr]

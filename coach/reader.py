@@ -161,6 +161,7 @@ class Request:
     # A figure asked of a thing the guides name but give no such figure for (in_guides is False):
     # what is asked ("a cost") and the thing, as the guides spell it ("MBA").
     unstated: str = ""
+    figure: str = ""  # ... its kind: "money", "duration" or "percent"
     subject: str = ""
 
     def topics(self, catalog: Catalog) -> list[Topic]:

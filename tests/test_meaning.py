@@ -308,6 +308,26 @@ def test_the_lists_of_what_to_learn_and_what_transfers_are_told_apart_by_meaning
     }  # fmt: skip
 
 
+def test_a_roadmap_given_in_prose_only_is_said_to_have_no_weeks(reader):
+    text = answered(reader, "Make me a 6-month study plan for the AI/ML architect path.")
+    assert text == (
+        "The AI/ML Architect path guide gives its roadmap without phases or weeks, so there is nothing to "
+        "compute a plan in your time from. It says: Follow this four-phase roadmap to build the skills progressively."
+    )
+    total = reader.read("Altogether, how many weeks does the AI/ML architect learning roadmap take?")
+    assert total is not None and total.guides == (ARCHITECT_PATH,)
+    assert "It says: Follow this four-phase roadmap" in answered(
+        reader, "Altogether, how many weeks does the AI/ML architect learning roadmap take?"
+    )
+    # A figure of another kind the path's guide never gives is unstated, plainly.
+    pay = reader.read("What salary does an AI/ML architect make?")
+    assert pay is not None and not pay.in_guides and pay.figure == "money"
+    exact = answer_request(pay, reader.catalog, reader.facts, {}, 40.0)
+    assert exact.declined and [line.text for line in exact.lines] == [
+        "The AI/ML Architect path guide doesn't give a salary."
+    ]
+
+
 def test_a_list_asked_for_by_the_kind_of_thing_it_holds(reader):
     text = answered(
         reader, "Which of my skills carry over if I move from deep learning engineer to ML engineer?"
