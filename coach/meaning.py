@@ -607,7 +607,8 @@ class MeaningReader:
         my skills carry over", "what do I need to learn"), of the one move the question settles:
         its one list of that kind, whole. None when the question asks a figure ("how long do I
         need to learn PyTorch?") or names an entry of the list (that entry is asked about), or the
-        move has no list of that kind, or more than one."""
+        move has no list of that kind, or more than one (of a path's two, the one of the way the
+        asker goes)."""
         from coach.frame import settled_guides
 
         kinds = {kind for kind, words in self.words.holds.items() if words.search(plain)}
@@ -621,6 +622,8 @@ class MeaningReader:
             for t in self.catalog.topics
             if t.guide == guides[0] and t.heading and self.holds.get(t.name) in kinds
         ]
+        if len(lists) > 1:
+            lists = self._one_way(lists, plain)
         if len(lists) != 1:
             return None
         # An entry is named when two words of its name are in the question, or its one word (the
@@ -635,6 +638,25 @@ class MeaningReader:
                 if name and len(name & words) >= min(2, len(name)):
                     return None
         return Request(text, tuple(guides), lists[0].name, "list")
+
+    def _one_way(self, lists: list[Topic], plain: str) -> list[Topic]:
+        """Of a path's lists, those of the way the asker goes: a path guide groups them by the
+        layout's group headings into its role ("Transitioning INTO AI Engineer") and out of it;
+        an asker already in the path's role goes out of it, anyone else into it."""
+        role = current_role(plain, self.roles, self.terms, self.words)
+        out = []
+        for t in lists:
+            group = next(
+                (m for part in t.heading.split(" > ") if (m := layout().sections.group_heading.match(part))),
+                None,
+            )
+            if group is None:
+                continue
+            leaving = group.group(1).upper().startswith("OUT")
+            target = name_of_target(self.facts.get(t.guide, []))
+            if leaving == bool(role and target and role_names(role) & role_names(target)):
+                out.append(t)
+        return out
 
     @functools.cached_property
     def holds(self) -> dict[str, str]:

@@ -351,8 +351,18 @@ def test_a_list_asked_for_by_the_kind_of_thing_it_holds(reader):
         reader.read("How long do I need to learn PyTorch as a backend developer moving into deep learning?")
         is None
     )
-    # The AI engineer path has two lists of what transfers (into it, and out of it): neither is guessed.
-    assert reader.read("Which of my skills carry over into AI engineering?") is None
+    # The AI engineer path has two lists of what transfers, grouped into it and out of it: the asker
+    # already in its role goes out of it, anyone else into it.
+    into = answered(reader, "Which of my skills carry over into AI engineering?")
+    assert (
+        into.startswith("The guide lists these under Skills That Transfer.")
+        and "Data pipeline design" in into
+    )
+    out = answered(reader, "I'm an AI engineer. Which of my skills transfer if I move on?")
+    assert (
+        out.startswith("The guide lists these under Transferable Skills Analysis.")
+        and "Research Translation" in out
+    )
 
 
 def test_a_list_the_model_names_is_given_whole_when_it_wrote_from_another(coach_with):
