@@ -56,6 +56,9 @@ HAVE = "the skills you have that transfer"
 # headings: the lists of what to learn and of what transfers are 0.24 to 0.35 nearer their own;
 # every other heading 0.11 or less, or near neither).
 HOLDS = 0.2
+# How near two spans of time must be to be the same span: three months (13.0 weeks) and 90 days
+# (12.9) are; four weeks and a month (4.3) are not.
+SAME_SPAN = 0.05
 
 # The entries a question can name by their own names and be answered with whole: the roles a path
 # leads on to (their pay and what they require) and certifications (their cost and purpose). A
@@ -106,6 +109,7 @@ class Lexicon:
     figure_words: dict[str, re.Pattern[str]]  # kind: the words that state one without digits
     clause: re.Pattern[str]  # where a question goes on to ask a second thing ("..., and how long ...")
     holds: dict[str, re.Pattern[str]]  # "learn" / "have": how a sentence says what its things are
+    one_unit: re.Pattern[str]  # a unit of time named without a number ("this week")
 
 
 def _words(phrases: list[str]) -> re.Pattern[str]:
@@ -132,6 +136,7 @@ def lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         {kind: _words(phrases) for kind, phrases in data["figure_words"].items()},
         re.compile(rf",?\s+and\s+(?={_words(data['clause']['asks']).pattern})"),
         {kind: _words(phrases) for kind, phrases in data["holds"].items()},
+        re.compile(rf"{_words(data['one_unit']['words']).pattern}\s+(\w+)"),
     )
 
 
@@ -159,6 +164,16 @@ def span_weeks(plain: str, words: Lexicon) -> tuple[float, str] | None:
             unit = unit if unit.endswith("s") or n == 1 else f"{unit}s"
             return n * words.units[unit], f"{m.group(1)} {unit}"
     return None
+
+
+def named_span(plain: str, words: Lexicon) -> float | None:
+    """A span of time a text names, in weeks: with a number ("the next three months", "Next 90
+    Days") or as one unit ("this week", "my first month")."""
+    span = span_weeks(plain, words)
+    if span is not None:
+        return span[0]
+    one = next((m for m in words.one_unit.finditer(plain) if words.units.get(m.group(1))), None)
+    return words.units[one.group(1)] if one else None
 
 
 def _after(pattern: re.Pattern[str], plain: str) -> list[str]:
@@ -271,7 +286,11 @@ class MeaningReader:
             return self._unlisted(text, plain)
         if not operation:
             corrected = layout().plain(self.terms.corrected(text))
-            return self._by_kind(text, corrected) or self._named(text, corrected)
+            return (
+                self._by_kind(text, corrected)
+                or self._by_span(text, corrected)
+                or self._named(text, corrected)
+            )
         guides = self._guides(text, operation, role)
         if operation == "compare" and len(guides) < 2:
             return self._side_by_side(text, compared)
@@ -638,6 +657,29 @@ class MeaningReader:
                 if name and len(name & words) >= min(2, len(name)):
                     return None
         return Request(text, tuple(guides), lists[0].name, "list")
+
+    def _by_span(self, text: str, plain: str) -> Request | None:
+        """A list asked for by the span of time its heading names ("the next three months" for
+        "Next 90 Days", "my first week" for "This Week"), of the one move the question settles:
+        that list, whole. None when a figure is asked, or no heading of the move names a span
+        within SAME_SPAN of the question's, or more than one does."""
+        from coach.frame import settled_guides
+
+        span = named_span(plain, self.words)
+        if not span or any(words.search(plain) for _, words, _ in self.words.figures):
+            return None
+        guides = settled_guides(text, self.terms, loose=True)
+        if len(guides) != 1:
+            return None
+        lists = [
+            t
+            for t in self.catalog.topics
+            if t.guide == guides[0]
+            and t.heading
+            and (own := named_span(layout().plain(t.name), self.words))
+            and abs(own - span) <= SAME_SPAN * span
+        ]
+        return Request(text, tuple(guides), lists[0].name, "list") if len(lists) == 1 else None
 
     def _one_way(self, lists: list[Topic], plain: str) -> list[Topic]:
         """Of a path's lists, those of the way the asker goes: a path guide groups them by the

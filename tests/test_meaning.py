@@ -328,6 +328,25 @@ def test_a_roadmap_given_in_prose_only_is_said_to_have_no_weeks(reader):
     ]
 
 
+def test_a_list_asked_for_by_the_span_of_time_its_heading_names(reader):
+    text = answered(
+        reader,
+        "What should I focus on in my first month of going from deep learning engineer to ML engineer?",
+    )
+    assert (
+        text.startswith("The guide lists these under This Month.")
+        and "Attend 2-3 ML engineering meetups" in text
+    )
+    text = answered(
+        reader, "Going from backend to deep learning, what do I tackle over the coming quarter, say 3 months?"
+    )
+    assert text.startswith("The guide lists these under Next 90 Days.")  # three months is about 90 days
+    assert (
+        reader.read("Which skill takes 4 weeks for a deep learning engineer becoming an AI architect?")
+        is None
+    )
+
+
 def test_a_list_asked_for_by_the_kind_of_thing_it_holds(reader):
     text = answered(
         reader, "Which of my skills carry over if I move from deep learning engineer to ML engineer?"
