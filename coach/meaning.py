@@ -628,19 +628,10 @@ class MeaningReader:
         need to learn PyTorch?") or names an entry of the list (that entry is asked about), or the
         move has no list of that kind, or more than one (of a path's two, the one of the way the
         asker goes)."""
-        from coach.frame import settled_guides
-
         kinds = {kind for kind, words in self.words.holds.items() if words.search(plain)}
-        if len(kinds) != 1 or any(words.search(plain) for _, words, _ in self.words.figures):
+        if len(kinds) != 1:
             return None
-        guides = settled_guides(text, self.terms, loose=True)
-        if len(guides) != 1:
-            return None
-        lists = [
-            t
-            for t in self.catalog.topics
-            if t.guide == guides[0] and t.heading and self.holds.get(t.name) in kinds
-        ]
+        guide, lists = self._move_lists(text, plain, lambda t: self.holds.get(t.name) in kinds)
         if len(lists) > 1:
             lists = self._one_way(lists, plain)
         if len(lists) != 1:
@@ -651,35 +642,40 @@ class MeaningReader:
         for _, (start, end) in sorted(self.terms.roles_in(text), key=lambda r: -r[1][0]):
             said = said[:start] + " " + said[end:]
         words = set(tokenize(said))
-        for f in self.facts.get(guides[0], []):
+        for f in self.facts.get(guide, []):
             if getattr(f, "list", None) == lists[0].heading:
                 name = set(tokenize(" ".join(_own_names(f))))
                 if name and len(name & words) >= min(2, len(name)):
                     return None
-        return Request(text, tuple(guides), lists[0].name, "list")
+        return Request(text, (guide,), lists[0].name, "list")
 
     def _by_span(self, text: str, plain: str) -> Request | None:
         """A list asked for by the span of time its heading names ("the next three months" for
         "Next 90 Days", "my first week" for "This Week"), of the one move the question settles:
         that list, whole. None when a figure is asked, or no heading of the move names a span
         within SAME_SPAN of the question's, or more than one does."""
+        span = named_span(plain, self.words)
+        if not span:
+            return None
+
+        def same(t: Topic) -> bool:
+            own = named_span(layout().plain(t.name), self.words)
+            return own is not None and abs(own - span) <= SAME_SPAN * span
+
+        guide, lists = self._move_lists(text, plain, same)
+        return Request(text, (guide,), lists[0].name, "list") if len(lists) == 1 else None
+
+    def _move_lists(self, text: str, plain: str, keep: Callable[[Topic], bool]) -> tuple[str, list[Topic]]:
+        """The one move a question about a list settles, and those of its lists `keep` holds; none
+        when the question asks a figure (then it asks about an entry, not the list)."""
         from coach.frame import settled_guides
 
-        span = named_span(plain, self.words)
-        if not span or any(words.search(plain) for _, words, _ in self.words.figures):
-            return None
+        if any(words.search(plain) for _, words, _ in self.words.figures):
+            return "", []
         guides = settled_guides(text, self.terms, loose=True)
         if len(guides) != 1:
-            return None
-        lists = [
-            t
-            for t in self.catalog.topics
-            if t.guide == guides[0]
-            and t.heading
-            and (own := named_span(layout().plain(t.name), self.words))
-            and abs(own - span) <= SAME_SPAN * span
-        ]
-        return Request(text, tuple(guides), lists[0].name, "list") if len(lists) == 1 else None
+            return "", []
+        return guides[0], [t for t in self.catalog.topics if t.guide == guides[0] and t.heading and keep(t)]
 
     def _one_way(self, lists: list[Topic], plain: str) -> list[Topic]:
         """Of a path's lists, those of the way the asker goes: a path guide groups them by the
