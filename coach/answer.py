@@ -571,6 +571,12 @@ class Coach:
         if len(named) != 1:
             return None
         request = Request(reading.text, (guides[0],), named[0], "list")
+        return self._answered(request, reading, started)
+
+    def _answered(
+        self, request: Request, reading: Reading, started: float
+    ) -> list[Found | CheckedSentence | Answer] | None:
+        """The events of a request's exact answer from the facts, or None when it has none."""
         overview = roadmap_overviews(self.retriever.chunks)
         exact = answer_request(request, self.catalog, self.facts, overview, self.settings.plan_week_hours)
         return self._exact_events(exact, reading, started, None)
@@ -601,9 +607,7 @@ class Coach:
             request = self.meaning.read(reading.text)
         if request is None or (guide and request.guides != (guide,)):
             return None
-        overview = roadmap_overviews(self.retriever.chunks)
-        exact = answer_request(request, self.catalog, self.facts, overview, self.settings.plan_week_hours)
-        return self._exact_events(exact, reading, started, None)
+        return self._answered(request, reading, started)
 
     def _requested(
         self, reading: Reading, started: float, timings: dict[str, float]
@@ -627,9 +631,7 @@ class Coach:
             and len(named.topics(self.catalog)) == len(named.guides)
         ):
             request = named
-        overview = roadmap_overviews(self.retriever.chunks)
-        exact = answer_request(request, self.catalog, self.facts, overview, self.settings.plan_week_hours)
-        return self._exact_events(exact, reading, started, None)
+        return self._answered(request, reading, started)
 
     def _exact_events(
         self, exact: Exact | None, reading: Reading, started: float, state: Frame | None

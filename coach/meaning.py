@@ -381,12 +381,7 @@ class MeaningReader:
         found: list[Fact] = []
         for name in dict.fromkeys(said):
             for facts in self.facts.values():
-                found += [
-                    f
-                    for f in facts
-                    if isinstance(f, tuple(COMPARED))
-                    and name in {layout().plain(p) for n in _own_names(f) for p in _parts(n)}
-                ]
+                found += [f for f in facts if isinstance(f, tuple(COMPARED)) and name in _plain_names(f)]
         found = list(dict.fromkeys(found))
         kinds = {type(f) for f in found}
         if len(found) < 2 or len(kinds) != 1:
@@ -496,7 +491,7 @@ class MeaningReader:
         pattern = re.compile(rf"(?<!\w)(?:{re.escape(name)})(?:e?s)?(?!\w)")
         for guide, facts in self.facts.items():
             for f in facts:
-                if not any(layout().plain(p) == name for n in _own_names(f) for p in _parts(n)):
+                if name not in _plain_names(f):
                     if any(pattern.search(layout().plain(v.text)) for v in _values(f)):
                         where.append(f)
                     continue
@@ -616,10 +611,14 @@ class MeaningReader:
 
     def _question_vector(self, text: str) -> np.ndarray:
         """The question's vector, the roles it names left out (they say which move, not what of it)."""
+        return _unit(self.embed([self._without_roles(text)])[0])
+
+    def _without_roles(self, text: str) -> str:
+        """The text in plain form with the roles it names blanked out."""
         plain = self.terms.plain(text)
         for _, (start, end) in sorted(self.terms.roles_in(text), key=lambda r: -r[1][0]):
-            plain = plain[:start] + plain[end:]
-        return _unit(self.embed([plain])[0])
+            plain = plain[:start] + " " + plain[end:]
+        return plain
 
     def _by_kind(self, text: str, plain: str) -> Request | None:
         """A list asked for by the kind of thing it holds, in the lexicon's words for it ("which of
@@ -638,10 +637,7 @@ class MeaningReader:
             return None
         # An entry is named when two words of its name are in the question, or its one word (the
         # roles it names left out: "deep learning" names the move, not "Deep Learning Frameworks").
-        said = self.terms.plain(text)
-        for _, (start, end) in sorted(self.terms.roles_in(text), key=lambda r: -r[1][0]):
-            said = said[:start] + " " + said[end:]
-        words = set(tokenize(said))
+        words = set(tokenize(self._without_roles(text)))
         for f in self.facts.get(guide, []):
             if getattr(f, "list", None) == lists[0].heading:
                 name = set(tokenize(" ".join(_own_names(f))))
@@ -731,6 +727,11 @@ def _own_names(f: Fact) -> list[str]:
         return []
     v = getattr(f, "name", None) or getattr(f, "title", None) or getattr(f, "label", None)
     return [v.text] if isinstance(v, Value) else []
+
+
+def _plain_names(f: Fact) -> set[str]:
+    """The names a fact goes by, in plain form: its own names and the names inside them."""
+    return {layout().plain(p) for n in _own_names(f) for p in _parts(n)}
 
 
 def _parts(name: str) -> list[str]:

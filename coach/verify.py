@@ -211,7 +211,7 @@ class Evidence:
     # a sentence that puts something under a heading needs it here.
     lists: tuple[Listed, ...] = ()
     under: frozenset[str] = frozenset()
-    titled: frozenset[str] = frozenset()  # the quantities its own heading states ("Next 90 Days")
+    titled: frozenset[str] = frozenset()  # the quantities its headings state ("Next 90 Days")
 
     @classmethod
     def of(
