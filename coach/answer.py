@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
-from coach.condense import needs_rewrite, standalone_question
+from coach.condense import Query, needs_rewrite, standalone_question
 from coach.errors import CoachError
 from coach.exact import Exact, read_exact, roadmap_overviews
 from coach.facts import Fact, PayFigure, Transition, corpus_facts
@@ -277,14 +277,14 @@ class Coach:
         if exact is not None:
             yield from exact
             return
-        query = self._resolved(question, reading, history, state, guide)
+        resolved = self._resolved(question, history, state)
         timings["condense"] = time.perf_counter() - started
-        follow_up = query != question
-        context = " ".join(user for user, _ in history[-2:])
-        roles = [role for role, _ in self.retriever.terms.roles_in(query)]
+        follow_up = resolved.follow_up or resolved.text != question
+        query = resolved.told(self.guide_labels)  # as the model reads it, and as it is shown
+        roles = [role for role, _ in self.retriever.terms.roles_in(resolved.text)]
         parts = [
-            (label, headed_first(query, found, roles))
-            for label, found in self._parts(query, context, cited if follow_up else None, guide)
+            (label, headed_first(resolved.named, found, roles))
+            for label, found in self._parts(resolved, cited if follow_up else None, guide)
         ]
         passages = [p for _, found in parts for p in found]
         timings["retrieve"] = time.perf_counter() - started - timings["condense"]
@@ -297,7 +297,7 @@ class Coach:
         asked = Asked.of(question, reading.questions, named)
         pieces: list[str] = []
         content: list[CheckedSentence] = []
-        whole = self._read_whole(query, parts, state if follow_up else None, guide)
+        whole = self._read_whole(resolved, parts, guide)
         passages = list(passages)  # a passage the answer cites beyond those found joins this list
         yield from self._drafted(query, parts, asked, content, pieces, timings, started, passages, whole)
         if not any(c.supported for c in content) and reading.questions != question:
@@ -317,7 +317,7 @@ class Coach:
             yield from named
             return
         quote = (
-            self._quote(reading.questions if query == question else query, passages, asked)
+            self._quote(query if follow_up else reading.questions, passages, asked)
             if removed and not shown
             else None
         )
@@ -430,7 +430,7 @@ class Coach:
         return (self.__dict__["_reader_key"],)
 
     def _read_whole(
-        self, query: str, parts: list[tuple[str, list[Passage]]], state: Frame | None, guide: str | None
+        self, resolved: Query, parts: list[tuple[str, list[Passage]]], guide: str | None
     ) -> list[Passage] | None:
         """The passages the model reads from a kept state (a guide, or the part of it where the
         passages found rank best), or None: the layout is not a guide's, the question means several
@@ -438,29 +438,30 @@ class Coach:
         passages found, as it was before)."""
         if self.settings.model_context not in GUIDE_LAYOUTS or len(parts) != 1 or not parts[0][1]:
             return None
-        source = self._guide_for(query, parts[0][1], state, guide)
+        source = self._guide_for(resolved, parts[0][1], guide)
         found = [p for p in parts[0][1] if p.chunk.source == source]
         if not found and self.settings.model_context in PART_LAYOUTS:
-            found = self.retriever.search(query, k=self.settings.top_k, only=source)
+            about = resolved.about(self.guide_labels)
+            found = self.retriever.search(resolved.text, k=self.settings.top_k, only=source, about=about)
         chunks = self.kept.choose(self.settings.model_context, source, found)
         if not chunks or not self.kept.kept(self.model, chunks):
             return None
         by_id = {p.chunk.id: p for p in parts[0][1]}
         return [by_id.get(c.id) or Passage(c, 0.0, {}, 0.0) for c in chunks]
 
-    def _guide_for(self, query: str, found: list[Passage], state: Frame | None, guide: str | None) -> str:
+    def _guide_for(self, resolved: Query, found: list[Passage], guide: str | None) -> str:
         """The guide a one-guide question is answered from: the one searched, else the one the
         question's roles name, else the one the conversation was about, else the guide of
         retrieval's first passage."""
         if guide:
             return guide
         terms = self.retriever.terms
-        named = {role for role, _ in terms.roles_in(query)}
+        named = {role for role, _ in terms.roles_in(resolved.text)}
         treating = [g for g in sorted(terms.guide_roles) if named and terms.fits(g, named)]
         if len(treating) == 1:
             return treating[0]
-        if state is not None and len(state.guides) == 1:
-            return state.guides[0]
+        if len(resolved.guides) == 1:
+            return resolved.guides[0]
         return found[0].chunk.source
 
     @functools.cached_property
@@ -507,22 +508,15 @@ class Coach:
         """Each guide's move, "Backend Developer → Deep Learning Engineer", by file name."""
         return {c.source: guide_label(c) for c in self.retriever.chunks}
 
-    def _resolved(
-        self,
-        question: str,
-        reading: Reading,
-        history: list[tuple[str, str]],
-        state: Frame | None,
-        guide: str | None,
-    ) -> str:
-        """The question to retrieve with and put to the model. A follow-up is completed from the
-        previous turn's frame ("what about her side project?" + "AI Engineer path · Yuki"), with
-        no model call; the model rewrites it only when the previous turn left no frame."""
+    def _resolved(self, question: str, history: list[tuple[str, str]], state: Frame | None) -> Query:
+        """The question to retrieve with and put to the model. A follow-up is read against the
+        previous turn's frame ("what about her side project?" beside "AI Engineer path · Yuki"),
+        with no model call; the model rewrites it only when the previous turn left no frame."""
         if not history or not needs_rewrite(question, history):
-            return question
+            return Query(question)
         if state is not None and (state.guides or state.entities):
-            return f"{question} (about: {state.about(self.guide_labels)})"
-        return standalone_question(self.model, history, question)
+            return Query(question, state)
+        return Query(standalone_question(self.model, history, question))
 
     def _exact(
         self, reading: Reading, started: float, state: Frame | None = None, guide: str | None = None
@@ -694,14 +688,18 @@ class Coach:
         return bool(treating) and bool(cited) and not cited & treating
 
     def _parts(
-        self, query: str, context: str, boost: set[str] | None, guide: str | None
+        self, resolved: Query, boost: set[str] | None, guide: str | None
     ) -> list[tuple[str, list[Passage]]]:
         """The passages to answer from, one part per guide the question could mean, labelled
-        with that guide's move; a single unlabelled part when it means one guide (or any)."""
-        k = self.settings.top_k
-        meant = [] if guide else meant_guides(f"{context} {query}" if boost else query, self.retriever.terms)
+        with that guide's move; a single unlabelled part when it means one guide (or any). A
+        follow-up naming no move of its own means the guides the conversation was about."""
+        k, query, prefer = self.settings.top_k, resolved.text, resolved.guides
+        about = resolved.about(self.guide_labels)
+        meant = [] if guide else meant_guides(resolved.text, self.retriever.terms)
+        if not meant and not guide and boost is not None and not self.retriever.terms.roles_in(resolved.text):
+            meant = list(prefer)
         if len(meant) > 1:
-            found = {g: self.retriever.search(query, k=max(2, k - 1), only=g) for g in meant}
+            found = {g: self.retriever.search(query, k=max(2, k - 1), only=g, about=about) for g in meant}
             best = max(max((p.similarity for p in ps), default=0.0) for ps in found.values())
             close = [
                 g for g in meant if max((p.similarity for p in found[g]), default=0) >= best - MEANT_MARGIN
@@ -709,8 +707,8 @@ class Coach:
             if len(close) > 1:
                 return [(guide_label(found[g][0].chunk), found[g]) for g in close]
             if close:
-                return [("", self.retriever.search(query, k=k, context=context, boost=boost, only=close[0]))]
-        return [("", self.retriever.search(query, k=k, context=context, boost=boost, only=guide))]
+                return [("", self.retriever.search(query, k, "hybrid", prefer, boost, close[0], about))]
+        return [("", self.retriever.search(query, k, "hybrid", prefer, boost, guide, about))]
 
     def _timed(
         self,

@@ -173,20 +173,24 @@ def _keep_states(settings: Settings, embedder, quiet: bool) -> None:
 def _cmd_retrieve(args: argparse.Namespace, settings: Settings) -> int:
     from coach.condense import needs_rewrite, standalone_question
     from coach.retrieve import Retriever
+    from coach.roles import guide_preference
 
     turns = validate_turns(args.turns, settings.max_question_chars, settings.max_turns)
     k = settings.top_k if args.k is None else args.k
     if not 1 <= k <= 50:
         raise BadInputError(f"-k must be between 1 and 50, not {k}.")
     retriever = Retriever.open(settings)
-    query, context = turns[-1], " ".join(turns[-3:-1])
-    # Earlier turns stand in for the conversation; retrieve produces no answers of its own.
+    query = turns[-1]
+    # Earlier turns stand in for the conversation; retrieve produces no answers of its own. The
+    # guides the latest earlier turn naming a move is about are preferred.
     history = [(t, "") for t in turns[:-1]]
+    guides = {c.source: (c.from_role, c.to_role) for c in retriever.chunks}
+    prefer = next((tuple(p) for t in reversed(turns[-3:-1]) if (p := guide_preference(t, guides))), ())
     if needs_rewrite(query, history):
         from coach.llm_server import chat_model
 
         query = standalone_question(chat_model(settings), history, query)
-    passages = retriever.search(query, k=k, context=context)
+    passages = retriever.search(query, k=k, prefer=prefer)
     if args.json:
         print(json.dumps({"query": query, "passages": [p.to_json() for p in passages]}, ensure_ascii=False))
         return 0

@@ -1,4 +1,10 @@
-"""Rewrite a follow-up question into one that stands on its own, for retrieval.
+"""A follow-up as retrieval and the model take it: the user's text beside the previous turn's frame.
+
+A follow-up the previous turn left a frame for keeps the user's text as written; the frame travels
+beside it, typed (`Query`): its guides are the ones retrieval prefers, what it was about is read
+by the embedder and the lexical index beside the text (never for the roles it names), and the
+model is told it in words. When the previous turn left no frame, the model rewrites the follow-up
+to stand on its own:
 
 "Which course does the guide suggest for it?" after a question about PyTorch for backend
 developers becomes "Which course does the backend developer to deep learning engineer guide
@@ -9,7 +15,9 @@ the model. If the model's rewrite is unusable, the previous question is prepende
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from coach.frame import Frame
 from coach.lexical import tokenize
 from coach.llm import ChatModel, complete
 from coach.prompts import condense_messages
@@ -37,6 +45,44 @@ GENERIC = frozenset(
 BACK_REFERENCES = frozenset(
     tokenize("it its that those these this they them their which one ones same about")
 )
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question as retrieval and the model take it.
+
+    text: the user's text (with no frame to read a follow-up against, the model's standalone
+    rewrite of it); frame: the previous turn's frame, when this turn leans on it."""
+
+    text: str
+    frame: Frame | None = None
+
+    @property
+    def follow_up(self) -> bool:
+        return self.frame is not None
+
+    @property
+    def guides(self) -> tuple[str, ...]:
+        """The guides the conversation was about: retrieval prefers them when the text names no role."""
+        return self.frame.guides if self.frame else ()
+
+    @property
+    def named(self) -> str:
+        """The text and the things the previous turn was about, with what was asked of them ("which
+        course for it? Deep Learning Frameworks (PyTorch) weeks"): what a passage's heading is
+        matched against."""
+        return " ".join([self.text, *(self.frame.named() if self.frame else [])])
+
+    def about(self, labels: dict[str, str]) -> str:
+        """What the conversation was about, as shown ("Backend Developer → Deep Learning Engineer ·
+        Deep Learning Frameworks (PyTorch) · weeks"); "" for a question read on its own."""
+        return self.frame.about(labels) if self.frame else ""
+
+    def told(self, labels: dict[str, str]) -> str:
+        """The question as the model reads it: the text, and what the conversation was about in
+        words ("what about her side project? (about: AI Engineer path · Yuki)")."""
+        about = self.about(labels)
+        return f"{self.text} (about: {about})" if about else self.text
 
 
 def needs_rewrite(question: str, history: list[tuple[str, str]]) -> bool:

@@ -119,11 +119,15 @@ class Frame:
 
     def about(self, labels: dict[str, str]) -> str:
         """ "Backend Developer → Deep Learning Engineer · Deep Learning Frameworks (PyTorch) · weeks"."""
+        return " · ".join(p for p in [" / ".join(labels.get(g, g) for g in self.guides), *self.named()] if p)
+
+    def named(self) -> list[str]:
+        """The things it was about and what was asked of them, as shown: ["Deep Learning
+        Frameworks (PyTorch)", "weeks"] (empty parts left out)."""
         names = [name_of(e) for e in self.entities]
         shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
         what = " and ".join(LABELS.get(a, a.replace("_", " ")) for a in self.attribute.split("+") if a)
-        parts = [" / ".join(labels.get(g, g) for g in self.guides), shown, what]
-        return " · ".join(p for p in parts if p)
+        return [p for p in (shown, what) if p]
 
 
 @dataclass

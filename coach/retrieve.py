@@ -89,14 +89,17 @@ class Retriever:
         query: str,
         k: int = 4,
         mode: Mode = "hybrid",
-        context: str = "",
+        prefer: tuple[str, ...] = (),
         boost: set[str] | None = None,
         only: str | None = None,
+        about: str = "",
     ) -> list[Passage]:
-        """The top k passages. `context` (earlier turns) picks the preferred guide when the
-        query itself names no role, so a follow-up stays with the guide it is about;
-        `boost` (chunk ids the previous answer cited) lifts those passages the same way;
-        `only` (a guide's file name) searches that guide alone."""
+        """The top k passages. `prefer` (the file names of the guides the conversation was
+        about) is lifted when the query itself names no role, so a follow-up stays with the
+        guide it is about; `boost` (chunk ids the previous answer cited) lifts those passages
+        the same way; `only` (a guide's file name) searches that guide alone; `about` (what the
+        conversation was about, as shown) is read with the query by the embedder and the lexical
+        index, never for the roles it names."""
         query = query.strip()
         # Typos of the guides' words corrected ("bakcend") and short forms the guides never use
         # spelled out ("DL to MLE"): neither MiniLM nor BM25 would find them; short forms the
@@ -108,7 +111,7 @@ class Retriever:
             raise BadInputError(
                 f"There is no guide '{only}'. Choose one of: {', '.join(sorted(self._guides))}."
             )
-        ranking = self._rankings(query, only)
+        ranking = self._rankings(f"{query} {about}".strip(), only)
         lists = {"dense": ranking.dense, "lexical": ranking.lexical}
         if mode != "hybrid":
             lists = {mode: lists[mode]}
@@ -123,7 +126,7 @@ class Retriever:
             # "What salary can AI engineers expect?" after a backend question is about AI engineers.
             preferred = guide_preference(query, self._guides)
             if not preferred and not roles_in(query):
-                preferred = guide_preference(context, self._guides)
+                preferred = {g: 1.0 for g in prefer if g in self._guides}
             for source, share in preferred.items():
                 for pos in fused:
                     if self.chunks[pos].source == source:

@@ -42,6 +42,24 @@ def test_a_follow_up_is_completed_from_the_turn_before_without_a_rewrite_call(co
     assert not any(is_condense(r["messages"]) for r in fake.requests)
 
 
+def test_a_follow_up_reaches_retrieval_as_its_text_beside_the_frame_s_guides_typed(coach_with):
+    coach, _ = coach_with(scripted(), facts=False)
+    searched = []
+    search = coach.retriever.search
+
+    def spy(query, k=4, mode="hybrid", prefer=(), boost=None, only=None, about=""):
+        searched.append((query, prefer, about))
+        return search(query, k, mode, prefer, boost, only, about)
+
+    coach.retriever.search = spy
+    ask_all(coach, [PYTORCH_Q, COURSE_Q])
+    query, prefer, about = searched[-1]
+    # The guide the first turn settled travels typed; what it was about is read beside the user's
+    # own words, never for the roles it names.
+    assert prefer == ("003_64d046e4da0a868d.txt",)
+    assert query == COURSE_Q and about == "Backend Developer → Deep Learning Engineer"
+
+
 def test_a_follow_up_with_no_frame_before_it_is_rewritten_by_the_model(coach_with):
     coach, fake = coach_with(scripted(), facts=False)
     answer = coach.ask(COURSE_Q, [(PYTORCH_Q, "6 weeks.")])  # history alone: no frame to read it with

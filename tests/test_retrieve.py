@@ -59,7 +59,13 @@ def test_empty_query_is_bad_input(retriever):
 
 
 def test_question_naming_its_own_role_is_not_pulled_to_the_guide_of_earlier_turns(retriever):
-    earlier = "How many weeks should a backend developer spend on PyTorch when moving into deep learning?"
-    passages = retriever.search("What salary can AI engineers expect?", k=4, context=earlier)
+    earlier = ("003_64d046e4da0a868d.txt",)  # the backend developer to deep learning engineer guide
+    passages = retriever.search("What salary can AI engineers expect?", k=4, prefer=earlier)
     assert passages[0].chunk.section == "Frequently Asked Questions > What salary can AI engineers expect?"
     assert passages[0].chunk.source == "004_119f0da49d63d80d.txt"
+
+
+def test_a_question_naming_no_role_stays_with_the_guide_the_conversation_was_about(retriever):
+    for guide in ("003_64d046e4da0a868d.txt", "001_4c8e3eb882205519.txt"):
+        passages = retriever.search("How long does the transition take?", k=4, prefer=(guide,))
+        assert passages[0].chunk.source == guide
