@@ -274,6 +274,8 @@ class Coach:
             exact = self._exact(reading, started, state, guide)
         if exact is None and not guide and standalone:
             exact = self._requested(reading, started, timings)
+        if exact is None and standalone:
+            exact = self._mentioned(reading, started, guide)
         if exact is not None:
             yield from exact
             return
@@ -602,6 +604,27 @@ class Coach:
         if request is None or (guide and request.guides != (guide,)):
             return None
         return self._answered(request, reading, started)
+
+    def _mentioned(
+        self, reading: Reading, started: float, guide: str | None
+    ) -> list[Found | CheckedSentence | Answer] | None:
+        """The events of an answer quoting the places where the guides write a term the question
+        asks about (`MeaningReader.mentioned`), those among the passages retrieval finds for the
+        question; None when there are none (a rare word by chance: "cutting-edge" for "pay cut")."""
+        if not self.facts:
+            return None
+        request = self.meaning.mentioned(reading.text, guide)
+        if request is None:
+            return None
+        near = {
+            p.chunk.id
+            for p in self.retriever.search(reading.questions, k=2 * self.settings.top_k, only=guide)
+        }
+        places = tuple(v for v in request.mentions if v.chunk in near)
+        by_id = {c.id: c for c in self.retriever.chunks}
+        if not places or self._other_roles(reading.text, {by_id[v.chunk].source for v in places}):
+            return None  # none near it, or only in guides that treat none of the roles it names
+        return self._answered(replace(request, mentions=places), reading, started)
 
     def _requested(
         self, reading: Reading, started: float, timings: dict[str, float]

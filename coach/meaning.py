@@ -59,6 +59,9 @@ HOLDS = 0.2
 # How near two spans of time must be to be the same span: three months (13.0 weeks) and 90 days
 # (12.9) are; four weeks and a month (4.3) are not.
 SAME_SPAN = 0.05
+# A run of words the guides write in at most this many places names one thing ("feature stores",
+# "Seldon"); a run found in more is a common word of theirs, which names nothing in particular.
+MENTIONS = 4
 
 # The entries a question can name by their own names and be answered with whole: the roles a path
 # leads on to (their pay and what they require) and certifications (their cost and purpose). A
@@ -369,6 +372,76 @@ class MeaningReader:
             return None
         return Request(text, (entry.guide,), "", "value", entries=(entry,))  # type: ignore[union-attr]
 
+    def mentioned(self, text: str, only: str | None = None) -> Request | None:
+        """A question about a term the guides write in a few places only ("what does the architect
+        path say about feature stores?", "seldon - where does that show up?"): those places.
+
+        The terms are the longest runs of the question's own words (its roles left out, compared
+        stem by stem) that hold a word found in at most MENTIONS of the guides' passages and that
+        their values hold in one to MENTIONS places; in the guide the question settles, or `only`,
+        where it settles one. None when no run is such a term, when
+        the terms hold more places than that together, when the question asks a figure, a kind of
+        thing or a ranking (the frame's words for them), or when it also names a thing no guide
+        speaks of ("does Anthropic sponsor visas?")."""
+        from coach.frame import read_asked, settled_guides
+        from coach.reading import nouns_in
+
+        asked = read_asked(text, self.terms)
+        if asked.attributes or asked.extreme or asked.compare or asked.kind:
+            return None  # it asks a figure, a kind of thing or a ranking: not what is said of a term
+        if any(not self.terms.known(w) for w in nouns_in(text)):
+            return None
+        guides = (only,) if only else tuple(settled_guides(text, self.terms, loose=True))
+        words = tokenize(self._without_roles(self.terms.corrected(text)))
+        runs: list[tuple[int, int]] = []  # (start, end) of each term found, longest first
+        places: dict[Value, None] = {}
+        for n in range(min(4, len(words)), 0, -1):
+            for i in range(len(words) - n + 1):
+                if any(a <= i and i + n <= b for a, b in runs):
+                    continue  # inside a longer term
+                run = words[i : i + n]
+                if min(self._spread.get(w, 0) for w in run) > MENTIONS:
+                    continue  # none of its words is one of few passages': it names nothing in particular
+                found = self._places(" ".join(run), guides)
+                if 0 < len(found) <= MENTIONS:
+                    runs.append((i, i + n))
+                    places.update(dict.fromkeys(found))
+        if not places or len(places) > MENTIONS:
+            return None
+        held = tuple(dict.fromkeys(self._holder[v][1] for v in places))
+        subject = ", ".join(" ".join(words[a:b]) for a, b in runs)
+        return Request(text, held, "", "value", subject=subject, mentions=tuple(places))
+
+    @functools.cached_property
+    def _spread(self) -> dict[str, int]:
+        """In how many of the guides' passages each stem is (their guide and heading counted)."""
+        spread: dict[str, int] = {}
+        for chunk in self.passages:
+            for stem in set(tokenize(chunk.document)):
+                spread[stem] = spread.get(stem, 0) + 1
+        return spread
+
+    @functools.cached_property
+    def _holder(self) -> dict[Value, tuple[Fact, str]]:
+        """Each value the guides state, with the fact that states it and its guide."""
+        return {v: (f, guide) for guide, found in self.facts.items() for f in found for v in values_of(f)}
+
+    @functools.cached_property
+    def _stems(self) -> list[tuple[str, Value]]:
+        """Each distinct value the guides state, as its words' stems (" design featur store ")."""
+        seen: dict[str, Value] = {}
+        for v in self._holder:
+            seen.setdefault(v.text, v)
+        return [(f" {' '.join(tokenize(t))} ", v) for t, v in seen.items()]
+
+    def _places(self, run: str, guides: tuple[str, ...]) -> list[Value]:
+        """The values holding a run of stems, in the given guides (any, when none are given)."""
+        return [
+            v
+            for stems, v in self._stems
+            if f" {run} " in stems and (not guides or self._holder[v][1] in guides)
+        ]
+
     def _side_by_side(self, text: str, compared: str) -> Request | None:
         """Two or more entries of one kind compared by the figure each states ("data scientist or
         data engineer: who gets there faster?", "pay of AI product manager and AI research
@@ -403,7 +476,7 @@ class MeaningReader:
                 for name in _own_names(f):
                     for part in _parts(name):
                         names.setdefault(layout().plain(part), part)
-                for v in _values(f):
+                for v in values_of(f):
                     for found in [*QUOTED.findall(v.text), *CAPITALS.findall(v.text)]:
                         names.setdefault(layout().plain(found.strip()), found.strip())
         roles = [layout().plain(r) for r in self.roles]
@@ -492,13 +565,13 @@ class MeaningReader:
         for guide, facts in self.facts.items():
             for f in facts:
                 if name not in _plain_names(f):
-                    if any(pattern.search(layout().plain(v.text)) for v in _values(f)):
+                    if any(pattern.search(layout().plain(v.text)) for v in values_of(f)):
                         where.append(f)
                     continue
                 where.insert(0, f)
                 of = facts if isinstance(f, Transition) else [f]  # a move's role: its whole guide
                 held = [getattr(e, field, None) for e in of for field in FIGURE_FIELDS[kind]]
-                said = [v.text for e in of for v in _values(e)]
+                said = [v.text for e in of for v in values_of(e)]
                 if isinstance(f, Transition):
                     said += self._sentences.get(guide, [])
                 if any(held) or any(self._figure_in(t, kind) for t in said):
@@ -744,7 +817,7 @@ def _parts(name: str) -> list[str]:
     return list(dict.fromkeys(p.strip(" *") for p in parts if len(p.strip(" *")) > 1))
 
 
-def _values(f: Fact) -> Iterator[Value]:
+def values_of(f: Fact) -> Iterator[Value]:
     """Every value a fact states, in field order."""
     for field in fields(f):  # type: ignore[arg-type]
         v = getattr(f, field.name)

@@ -15,6 +15,7 @@ from datetime import date
 from coach.exact import Exact, Line, _fact_line, _label, _magnitude, _name_value, _ranked, planned
 from coach.facts import (
     Audience,
+    Certification,
     DestinationRole,
     Fact,
     InterviewQuestion,
@@ -30,10 +31,13 @@ from coach.facts import (
 from coach.frame import Frame
 from coach.layout import layout
 from coach.lexical import tokenize
-from coach.meaning import role_names
+from coach.meaning import role_names, values_of
 from coach.reader import KINDS, MOVE_FACTS, Catalog, Request, Topic
 from coach.verify import SENTENCE_END
 
+# The kinds of entry a place in is given as the entry's line, its figures with it.
+ENTRIES = (Skill, Phase, Certification, SourceRole, DestinationRole)
+BODY = 40  # a value this long is a sentence of what a heading heads, not a short value (a name, an age)
 # What an entry is ranked by, for the kinds where the largest or smallest means one thing.
 RANKED_BY = {"roadmap phases": "duration", "certifications": "cost", "next roles": "pay"}
 
@@ -49,6 +53,8 @@ def answer_request(
     """The exact answer to a request, or None when it needs the model (or the guides don't say)."""
     if request.unstated and request.entries:
         return _unstated(request, facts)
+    if request.mentions:
+        return _mentions(request.mentions, facts)
     if request.operation == "compare" and len(request.entries) > 1:
         return _side_by_side(request.entries, facts)
     if request.operation == "fit" and request.in_guides and request.guides:
@@ -333,6 +339,40 @@ def _unphased(request: Request, facts: dict[str, list[Fact]]) -> Exact | None:
             Line(f"It gives the move a timeline of {t.timeline.text}.", (t.timeline.chunk,), (t.timeline,))
         )
     return Exact(request.operation, (guide,), tuple(lines), frame=Frame((guide,), (), "", "value"))
+
+
+def _mentions(places: tuple[Value, ...], facts: dict[str, list[Fact]]) -> Exact:
+    """Where the guides write a term: each place with what it belongs to (with its guide's move,
+    when they are in more than one guide). A place in a skill, phase, certification or role is
+    given after that entry's line; a place that heads what the guide says under it (an interview
+    question, an FAQ's question, a story's title), with what it heads; any other, under the
+    heading of the list or section it is in."""
+    held = {v: (f, guide) for guide, found in facts.items() for f in found for v in values_of(f)}
+    guides = tuple(dict.fromkeys(held[v][1] for v in places))
+    lines: list[Line] = []
+    for place in places:
+        fact, guide = held[place]
+        label = f"{_label(facts[guide])}, " if len(guides) > 1 else ""
+        own = list(values_of(fact))
+        said = f"{place.text.rstrip('.')}."
+        if isinstance(fact, ENTRIES):
+            line = _fact_line(fact, "")
+            lines.append(replace(line, text=f"{label}{line.text}"))
+            if place.text not in line.text:
+                lines.append(Line(said, (place.chunk,), (place,)))
+        elif place is own[0] and len(own) > 1:
+            # What it heads: the fact's sentences, not its short values (a name, an age).
+            body = [v for v in own[1:] if len(v.text) > BODY][:2]
+            lines.append(Line(f"{label}{said}", (place.chunk,), (place,)))
+            lines += [Line(f"{v.text.rstrip('.')}.", (v.chunk,), (v,)) for v in body]
+        else:
+            heading = getattr(fact, "list", "") or getattr(fact, "category", "") or fact.section
+            name = getattr(fact, "name", None) or getattr(fact, "title", None)
+            heading = heading.split(" > ")[-1]
+            where = [heading, *([name.text] if isinstance(name, Value) and name.text not in heading else [])]
+            lines.append(Line(f"{label}{', '.join(where)}: {said}", (place.chunk,), (place,)))
+    entities = tuple(dict.fromkeys(held[v][0] for v in places))
+    return Exact("value", guides, tuple(dict.fromkeys(lines)), frame=Frame(guides, entities))
 
 
 def _named(entry: Fact) -> Exact:

@@ -31,6 +31,7 @@ from coach.facts import (
     SourceRole,
     Story,
     Transition,
+    Value,
 )
 from coach.llm import ChatModel
 from coach.prompts import render
@@ -163,6 +164,9 @@ class Request:
     unstated: str = ""
     figure: str = ""  # ... its kind: "money", "duration" or "percent"
     subject: str = ""
+    # What the guides say of a term they write in a few places only: those places, each a value
+    # with its span (the term, as the question writes it, is `subject`).
+    mentions: tuple[Value, ...] = ()
 
     def topics(self, catalog: Catalog) -> list[Topic]:
         """The catalog entries this request is about: its topic in each of its guides."""

@@ -396,3 +396,32 @@ def test_a_list_the_model_names_is_given_whole_when_it_wrote_from_another(coach_
     assert "Managing ambiguity in defining architectural standards" in answer.answer
     assert "model experimentation" not in answer.answer
     assert {c.section for c in answer.citations} == {"Reality Check > Biggest Challenges"}
+
+
+def test_a_term_the_guides_write_in_a_few_places_is_read_as_those_places(reader):
+    request = reader.mentioned("What does the AI/ML architect path say about feature stores?")
+    assert request is not None and request.guides == ("002_f509431828cc4a69.txt",)
+    assert [v.text for v in request.mentions] == [
+        "Model serving, feature stores, experiment tracking, MLOps.",
+        "How would you design a feature store for a large organization?",
+    ]
+    # A word the guides write in many places names nothing in particular; a figure asked is not a
+    # question about what is said of a term; nor is one naming a thing no guide speaks of.
+    assert reader.mentioned("What does the AI engineer guide say about the roadmap?") is None
+    assert reader.mentioned("How much does the MLOps Zoomcamp cost?") is None
+    assert reader.mentioned("Does Anthropic sponsor work visas?") is None
+
+
+def test_the_coach_quotes_where_the_guides_write_a_term_without_the_model(coach_with):
+    coach, fake = coach_with("The model should not be asked.")
+    answer = coach.ask("What does the AI/ML architect path say about feature stores?")
+    assert fake.requests == [] and answer.path == "facts" and not answer.refused
+    assert answer.answer == (
+        "ML Infrastructure: Advanced [1]. Model serving, feature stores, experiment tracking, MLOps [1]. "
+        "How would you design a feature store for a large organization [2]. "
+        "Cover offline/online stores, feature freshness, point-in-time correctness, and data consistency [2]."
+    )
+    assert [c.section.split(" > ")[-1] for c in answer.citations] == [
+        "ML Infrastructure",
+        "How would you design a feature store for a large organization?",
+    ]
