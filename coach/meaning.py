@@ -268,6 +268,9 @@ class MeaningReader:
         unstated = self._unstated(text)
         if unstated is not None:
             return unstated
+        after = self._after_named(text, layout().plain(self.terms.corrected(text)))
+        if after is not None:
+            return after
         plain = layout().plain(text)
         operation = next((op for op, pattern in self.words.operations if pattern.search(plain)), "")
         hours = hours_per_week(plain, self.words)
@@ -280,8 +283,8 @@ class MeaningReader:
             # A duration asked of the roadmap as a whole (no phase of it named) is its total.
             whole = "roadmap" in plain and not re.search(r"\bphases?\b", plain)
             operation = "total" if whole or said_total else ""
-        if hours and operation in ("", "total"):
-            operation = "plan"
+        if hours and operation in ("", "total", "first"):
+            operation = "plan"  # in the asker's hours, the plan (which starts where they start)
         compared = next((v for v, pattern in self.words.compare_by if pattern.search(plain)), "")
         if compared and operation in ("", "compare") and " or " in f" {plain} ":
             operation = "compare"
@@ -337,6 +340,26 @@ class MeaningReader:
         return (
             Request(text, (phase.guide,), "roadmap phases", "value", entries=tuple(after)) if after else None
         )
+
+    def _after_named(self, text: str, plain: str) -> Request | None:
+        """The phase after one the question names, of the one move it settles ("what comes after
+        phase 2 of the architect roadmap?", "what's after the production deployment and scaling
+        phase?"): that phase. None when it names no one phase."""
+        from coach.frame import named_things, read_asked, settled_guides
+
+        said = self.words.after.search(plain)
+        guides = settled_guides(text, self.terms, loose=True)
+        if said is None or len(guides) != 1:
+            return None
+        rest = f"{plain[: said.start()]} {plain[said.end() :]}"  # the words for "after" name no phase
+        asked, facts = read_asked(rest, self.terms), self.facts.get(guides[0], [])
+        phases = [f for f in facts if isinstance(f, Phase)]
+        if asked.phase is not None and phases:  # by its number ("phase 2", "the last phase")
+            number = max(p.number for p in phases) if asked.phase == -1 else asked.phase
+            phases = [p for p in phases if p.number == number]
+        else:  # by its title's words ("the production deployment and scaling phase")
+            phases = [f for f in named_things(rest, facts, self.terms, asked) if isinstance(f, Phase)]
+        return self.read_after(text, (phases[0],)) if len(phases) == 1 else None
 
     def _named(self, text: str, plain: str) -> Request | None:
         """A question naming one of the guides' listed roles or certifications by its own name
@@ -652,7 +675,7 @@ class MeaningReader:
             return "roadmap" if noted and len(guides) == 1 else None
         if operation == "fit":
             return "starting roles"
-        if operation == "missing":
+        if operation in ("missing", "first"):
             return self._to_learn([t for t in held if t.heading])
         question = self._question_vector(text)
         if operation == "compare":
@@ -661,6 +684,13 @@ class MeaningReader:
                 t for t in moves if all(any(u.guide == g and u.name == t.name for u in moves) for g in guides)
             ]
             return self._nearest(question, shared) if len(guides) > 1 else None
+        if operation in ("largest", "smallest"):
+            # Ranked by the figure the question asks of them, where it asks one ("the highest
+            # pay": the kinds that state a pay).
+            from coach.frame import FIELDS, read_asked
+
+            kinds = {k for a in read_asked(text, self.terms).attributes for k in FIELDS.get(a, {})}
+            held = [t for t in held if t.kind in kinds] if kinds else held
         if operation in ("count", "largest", "smallest"):
             topic = self._nearest(question, held) if len(guides) == 1 else None
             counted = self._counted(layout().plain(text))

@@ -104,6 +104,8 @@ def answer_request(
         return Exact(op, (topic.guide,), tuple(lines), frame=frame)
     if op == "missing" and topic.kind in (Item, Skill):
         return _missing(topic, entries, request.has_skills)
+    if op == "first" and topic.kind in (Item, Skill):
+        return _first(topic, entries, request.has_skills, facts[topic.guide], where)
     if op == "value" and topic.kind is SourceRole and request.current_role:
         mine = [e for e in entries if e.name.text == request.current_role]  # type: ignore[union-attr]
         if mine:
@@ -464,21 +466,52 @@ def _unlisted(request: Request, facts: dict[str, list[Fact]]) -> Exact | None:
     )
 
 
-def _missing(topic: Topic, entries: list[Fact], have: tuple[str, ...]) -> Exact:
-    """The list's entries less those that name a skill the asker says they have."""
+def _had(entries: list[Fact], have: tuple[str, ...]) -> tuple[list[Fact], list[Fact]]:
+    """The entries that name no skill the asker says they have, and those that do."""
     had = [set(tokenize(layout().plain(h))) for h in have if tokenize(h)]
-    kept, dropped = [], []
+    kept: list[Fact] = []
+    dropped: list[Fact] = []
     for e in entries:
         words = set(tokenize(layout().plain(_text_of(e).text)))
         (dropped if any(h <= words for h in had) else kept).append(e)
+    return kept, dropped
+
+
+def _said_had(dropped: list[Fact]) -> list[Line]:
+    return [
+        Line(f"You say you already have: {v.text.rstrip('.')}.", (v.chunk,), (v,))
+        for v in (_text_of(e) for e in dropped)
+    ]
+
+
+def _first(
+    topic: Topic, entries: list[Fact], have: tuple[str, ...], facts: list[Fact], overview: str
+) -> Exact | None:
+    """What to learn first: the list's most important entries (ties named) less those the asker
+    says they have, and the phase the move's roadmap starts with. None when the list rates no
+    priority and the guide gives no roadmap."""
+    kept, dropped = _had(entries, have)
+    ranked = _ranked(kept, "priority", "max", overview) if kept else None
+    shown, lines = ranked if ranked else ([], [])
+    phases = sorted((f for f in facts if isinstance(f, Phase)), key=lambda p: p.number)
+    if phases:
+        line = _fact_line(phases[0], overview)
+        lines = [*lines, replace(line, text=f"The roadmap starts with {line.text}")]
+    if not lines:
+        return None
+    frame = Frame((topic.guide,), tuple(shown) or tuple(phases[:1]), "priority" if shown else "")
+    return Exact("first", (topic.guide,), tuple(lines + _said_had(dropped)), frame=frame)
+
+
+def _missing(topic: Topic, entries: list[Fact], have: tuple[str, ...]) -> Exact:
+    """The list's entries less those that name a skill the asker says they have."""
+    kept, dropped = _had(entries, have)
     lines: list[Line] = []
     if kept:
         names = tuple(_text_of(e) for e in kept)
         lines.append(_heading(f"Under {topic.name}, the guide lists these you don't say you have.", names))
         lines += [Line(f"{v.text.rstrip('.')}.", (v.chunk,), (v,)) for v in names]
-    for e in dropped:
-        v = _text_of(e)
-        lines.append(Line(f"You say you already have: {v.text.rstrip('.')}.", (v.chunk,), (v,)))
+    lines += _said_had(dropped)
     return Exact(
         "missing", (topic.guide,), tuple(lines), frame=Frame((topic.guide,), _named_only(kept), "", "list")
     )
@@ -503,6 +536,8 @@ def _move_facts(request: Request, facts: dict[str, list[Fact]]) -> Exact | None:
                 ),
                 None,
             )
+        if value is None and attr == "timeline" and t is not None:
+            value = t.headline_duration  # a guide that states no timeline names one in its title
         if value is None:
             return None
         label = f"{_label(facts[guide])}: " if len(request.guides) > 1 else "The guide gives "

@@ -37,14 +37,25 @@ from coach.llm import ChatModel
 from coach.prompts import render
 
 Operation = Literal[
-    "value", "list", "largest", "smallest", "total", "count", "compare", "plan", "missing", "fit", "other"
+    "value",
+    "list",
+    "largest",
+    "smallest",
+    "total",
+    "count",
+    "compare",
+    "plan",
+    "missing",
+    "fit",
+    "first",
+    "other",
 ]
 OPERATIONS: tuple[str, ...] = get_args(Operation)
 # What only a computation over the facts answers (a sum, a count, a difference, an extreme, moves
 # side by side, a plan): a reading that asks for a value or a list is left to the passages and the
 # model's answer, which the checker guards (measured: the reader's own value and list choices were
 # right less often than the passages path on the golden set's dev half).
-COMPUTED = ("largest", "smallest", "total", "count", "compare", "plan", "missing", "fit")
+COMPUTED = ("largest", "smallest", "total", "count", "compare", "plan", "missing", "fit", "first")
 # What the move itself states, by the Transition field that holds it.
 MOVE_FACTS = {
     "timeline": "timeline",

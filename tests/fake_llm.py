@@ -104,7 +104,8 @@ def is_condense(messages: list[dict]) -> bool:
 
 
 PYTORCH_Q = "How many weeks should a backend developer spend on PyTorch when moving into deep learning?"
-PHD_Q = "Do I need a PhD to become an AI engineer?"
+# An FAQ asked in words of its own: no fact answers it, so the model path does.
+PHD_Q = "Is a PhD necessary to become an AI engineer?"
 COURSE_Q = "Which course does the guide suggest for it?"
 REWRITTEN = "Which course does the backend developer to deep learning engineer guide suggest for PyTorch?"
 

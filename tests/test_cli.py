@@ -255,7 +255,7 @@ def test_ask_plain_text_prints_answer_then_sources(fake_endpoint, capsys):
 
 
 def test_ask_with_unreachable_endpoint_exits_1_with_one_line(indexed, capsys, monkeypatch):
-    from tests.test_answer import PHD_Q
+    from tests.fake_llm import PHD_Q
 
     monkeypatch.setenv("COACH_LLM_BASE_URL", "http://127.0.0.1:9/v1")
     code, out, err = run(capsys, "ask", "--json", PHD_Q)  # an FAQ: the model path answers it
@@ -281,7 +281,7 @@ def test_ask_without_model_files_names_the_setup_step_when_the_model_is_needed(
     # A question the facts answer needs no model, and starts none.
     code, out, _ = run(capsys, "ask", "How long is the backend to deep learning transition?")
     assert code == 0 and "9-12 months" in out
-    code, _, err = run(capsys, "ask", "Will AI tools automate AI engineering away?")
+    code, _, err = run(capsys, "ask", "Will AI tools make AI engineers obsolete?")
     assert code == 1 and "The local model is not set up" in err and "Run `make setup`" in err
 
 

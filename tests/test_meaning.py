@@ -425,3 +425,43 @@ def test_the_coach_quotes_where_the_guides_write_a_term_without_the_model(coach_
         "ML Infrastructure",
         "How would you design a feature store for a large organization?",
     ]
+
+
+def test_the_phase_after_one_a_question_names_is_read_by_number_or_title(reader):
+    assert answered(
+        reader, "ok in the DL engineer -> AI architect plan, what comes after phase 2?"
+    ).startswith("Phase 3: Strategic Development: Business and Leadership, 6 weeks.")
+    assert answered(
+        reader, "backend->DL roadmap: what's after the production deployment and scaling phase?"
+    ).startswith("Phase 5: Portfolio and Job Preparation, 4 weeks.")
+    # The last phase has none after it; a roadmap with no phase named is no phase.
+    assert reader.read("what's after the last phase of the ML engineer roadmap?") is None
+    assert reader.read("What do I do after the roadmap of the AI architect move?") is None
+
+
+def test_what_to_learn_first_is_the_most_important_to_learn_and_where_the_roadmap_starts(reader):
+    assert answered(reader, "What should I learn first to become a deep learning engineer?") == (
+        "The most important skills, rated Critical, are Advanced Mathematics (Linear Algebra, Calculus, "
+        "Probability) and Deep Learning Frameworks (PyTorch). "
+        "The roadmap starts with Phase 1: Foundation: Mathematics and Python for ML, 8 weeks."
+    )
+    # In the asker's own hours, it is the plan, which starts where they start.
+    request = reader.read(
+        "I have 10 hours a week. What should I learn first to become a deep learning engineer?"
+    )
+    assert request is not None and request.operation == "plan" and request.hours_per_week == 10.0
+
+
+def test_an_extreme_is_ranked_among_the_kinds_that_state_the_figure_asked(reader):
+    asked = "Of the roles you can move into after AI engineering, which one has the highest median pay?"
+    assert answered(reader, asked).startswith(
+        "The best paid role is Staff/Principal ML Engineer, at Median $250,000-$400,000/year."
+    )
+
+
+def test_a_move_whose_guide_states_no_timeline_is_compared_by_the_one_its_title_names(reader):
+    asked = "I'm a deep learning engineer. ML engineer or AI architect — which one would get me there faster?"
+    assert answered(reader, asked) == (
+        "Deep Learning Engineer → Machine Learning Engineer: timeline 4-Month. "
+        "Deep Learning Engineer → AI Architect: timeline 6-9 months."
+    )
