@@ -69,6 +69,10 @@ class CheckedSentence:
         return bool(self.sources)
 
 
+# A sentence that opens with a yes-no answer: "Yes, ...", "No. While PhDs ...".
+YES_NO = re.compile(r"^\W*(yes|no)\b(?![-\w])", re.IGNORECASE)
+
+
 def split_sentences(text: str) -> list[tuple[str, list[int]]]:
     """Split a draft into (sentence without markers, 1-based markers it carried)."""
     pieces = [p.strip() for p in SENTENCE_END.split(text.strip()) if p and p.strip()]
@@ -212,6 +216,7 @@ class Evidence:
     lists: tuple[Listed, ...] = ()
     under: frozenset[str] = frozenset()
     titled: frozenset[str] = frozenset()  # the quantities its headings state ("Next 90 Days")
+    answers: frozenset[str] = frozenset()  # "yes" / "no", where a sentence of it opens with one
 
     @classmethod
     def of(
@@ -236,6 +241,12 @@ class Evidence:
             headings,
             frozenset(h.heading for h in headings if layout().plain(h.heading) in lines),
             frozenset(quantities_in(passage.chunk.section)),
+            frozenset(
+                m.group(1).lower()
+                for line in passage.chunk.text.split("\n")
+                for part, _ in split_sentences(line)
+                if (m := YES_NO.match(part))
+            ),
         )
 
 
@@ -347,8 +358,19 @@ class Asked:
         return out
 
 
+def answered_otherwise(sentence: str, evidence: Evidence) -> str:
+    """A sentence opening with "Yes" or "No" answers a yes-no question: the word, when its passage
+    does not give that answer in so many words ("Yes, you will lose your edge" where the guide
+    says "No, it becomes more strategic"); "" otherwise."""
+    said = YES_NO.match(sentence)
+    return said.group(1).lower() if said and said.group(1).lower() not in evidence.answers else ""
+
+
 def support(sentence: str, evidence: Evidence, asked: Asked | None = None) -> tuple[bool, str]:
     """Does this passage support this sentence? Returns (verdict, reason if not)."""
+    answer = answered_otherwise(sentence, evidence)
+    if answer:
+        return False, f'answers "{answer}", which its passage does not'
     missing = numbers_in(sentence) - evidence.numbers
     if missing:
         return False, f"states {', '.join(sorted(missing))}, which its passages do not"

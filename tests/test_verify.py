@@ -301,3 +301,19 @@ def test_a_sentence_that_calls_its_things_to_learn_must_come_from_a_list_of_what
     assert check("The guide lists vector databases and embedding systems [1].", [GAPS], lists=KINDS)[
         0
     ].supported
+
+
+def test_a_yes_or_no_its_passage_does_not_give_is_removed():
+    faq = passage(
+        "Frequently Asked Questions",
+        "No, it becomes more strategic. Your deep learning knowledge is crucial for architectural decisions.",
+    )
+    [kept] = check("No, it becomes more strategic [1].", [faq])
+    [turned] = check("Yes, it becomes more strategic [1].", [faq])
+    [unsaid] = check("Yes, the Deep Learning Frameworks (PyTorch) skill is critical [1].", PASSAGES)
+    assert kept.supported and kept.sources == [0]
+    assert not turned.supported and turned.reason == 'answers "yes", which its passage does not'
+    assert not unsaid.supported
+    # "No" inside a sentence, or as part of a word, answers nothing.
+    [inside] = check("Spend 6 weeks on Deep Learning Frameworks (PyTorch), no more [1].", PASSAGES)
+    assert inside.supported
