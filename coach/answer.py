@@ -523,17 +523,24 @@ class Coach:
     def _exact(
         self, reading: Reading, started: float, state: Frame | None = None, guide: str | None = None
     ) -> list[Found | CheckedSentence | Answer] | None:
-        """The events of an answer composed from the facts, or None when the reader isn't sure."""
-        exact = read_exact(
-            reading.questions,
-            self.facts,
-            self.retriever.terms,
-            self.retriever.chunks,
-            reading.text,
-            state,
-            guide,
-            self.settings.plan_week_hours,
-        )
+        """The events of an answer composed from the facts, or None when the reader isn't sure.
+        A question it can't read is read once more with its typos of the guides' words corrected
+        ("resourses")."""
+        terms = self.retriever.terms
+        exact = None
+        for asked in dict.fromkeys([reading.questions, terms.corrected(reading.questions)]):
+            exact = read_exact(
+                asked,
+                self.facts,
+                terms,
+                self.retriever.chunks,
+                reading.text,
+                state,
+                guide,
+                self.settings.plan_week_hours,
+            )
+            if exact is not None:
+                break
         return self._exact_events(exact, reading, started, state)
 
     @functools.cached_property

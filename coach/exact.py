@@ -425,6 +425,10 @@ def _about_things(
     picked = False
     if len(named) == 1:
         guide, things = next(iter(named.items()))
+        # A category word that is part of a named thing's own name ("the advanced architectures
+        # phase") names it; it filters nothing.
+        spelled = " ".join(layout().plain(name_of(t)) for t in things)
+        asked.filters = [v for v in asked.filters if not re.search(rf"\b{re.escape(v)}\b", spelled)]
     elif named:
         return False  # things of that name in more than one guide: not sure which
     if asked.phases:

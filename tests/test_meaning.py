@@ -465,3 +465,15 @@ def test_a_move_whose_guide_states_no_timeline_is_compared_by_the_one_its_title_
         "Deep Learning Engineer → Machine Learning Engineer: timeline 4-Month. "
         "Deep Learning Engineer → AI Architect: timeline 6-9 months."
     )
+
+
+def test_a_phase_named_with_a_level_word_and_a_typo_is_answered_from_the_facts(coach_with):
+    coach, fake = coach_with("The model should not be asked.")
+    answer = coach.ask(
+        "what resourses are listed for the advanced architectures phase (backend to deep learning)?"
+    )
+    assert fake.requests == [] and answer.path == "facts"
+    assert answer.answer.startswith(
+        "Phase 3: Advanced Architectures and Specialization lists these resources [1]. "
+        "Coursera: Deep Learning Specialization by Andrew Ng [1]."
+    )
