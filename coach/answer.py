@@ -506,6 +506,10 @@ class Coach:
         return out
 
     @functools.cached_property
+    def chunks_by_id(self) -> dict[str, Chunk]:
+        return {c.id: c for c in self.retriever.chunks}
+
+    @functools.cached_property
     def guide_labels(self) -> dict[str, str]:
         """Each guide's move, "Backend Developer → Deep Learning Engineer", by file name."""
         return {c.source: guide_label(c) for c in self.retriever.chunks}
@@ -628,7 +632,7 @@ class Coach:
             for p in self.retriever.search(reading.questions, k=2 * self.settings.top_k, only=guide)
         }
         places = tuple(v for v in request.mentions if v.chunk in near)
-        by_id = {c.id: c for c in self.retriever.chunks}
+        by_id = self.chunks_by_id
         if not places or self._other_roles(reading.text, {by_id[v.chunk].source for v in places}):
             return None  # none near it, or only in guides that treat none of the roles it names
         return self._answered(replace(request, mentions=places), reading, started)
@@ -660,7 +664,7 @@ class Coach:
     def _exact_events(
         self, exact: Exact | None, reading: Reading, started: float, state: Frame | None
     ) -> list[Found | CheckedSentence | Answer] | None:
-        by_id = {c.id: c for c in self.retriever.chunks}
+        by_id = self.chunks_by_id
         if exact is None or any(c not in by_id for line in exact.lines for c in line.chunks):
             return None
         order = list(dict.fromkeys(c for line in exact.lines for c in line.chunks))

@@ -173,7 +173,6 @@ def _keep_states(settings: Settings, embedder, quiet: bool) -> None:
 def _cmd_retrieve(args: argparse.Namespace, settings: Settings) -> int:
     from coach.condense import needs_rewrite, standalone_question
     from coach.retrieve import Retriever
-    from coach.roles import guide_preference
 
     turns = validate_turns(args.turns, settings.max_question_chars, settings.max_turns)
     k = settings.top_k if args.k is None else args.k
@@ -184,8 +183,7 @@ def _cmd_retrieve(args: argparse.Namespace, settings: Settings) -> int:
     # Earlier turns stand in for the conversation; retrieve produces no answers of its own. The
     # guides the latest earlier turn naming a move is about are preferred.
     history = [(t, "") for t in turns[:-1]]
-    guides = {c.source: (c.from_role, c.to_role) for c in retriever.chunks}
-    prefer = next((tuple(p) for t in reversed(turns[-3:-1]) if (p := guide_preference(t, guides))), ())
+    prefer = next((p for t in reversed(turns[-3:-1]) if (p := retriever.preferred(t))), ())
     if needs_rewrite(query, history):
         from coach.llm_server import chat_model
 

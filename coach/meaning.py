@@ -268,7 +268,8 @@ class MeaningReader:
         unstated = self._unstated(text)
         if unstated is not None:
             return unstated
-        after = self._after_named(text, layout().plain(self.terms.corrected(text)))
+        corrected = layout().plain(self.terms.corrected(text))
+        after = self._after_named(text, corrected)
         if after is not None:
             return after
         plain = layout().plain(text)
@@ -291,7 +292,6 @@ class MeaningReader:
         if operation == "fit" and not role:
             return self._unlisted(text, plain)
         if not operation:
-            corrected = layout().plain(self.terms.corrected(text))
             return (
                 self._by_kind(text, corrected)
                 or self._by_span(text, corrected)
@@ -446,8 +446,7 @@ class MeaningReader:
 
     @functools.cached_property
     def _holder(self) -> dict[Value, tuple[Fact, str]]:
-        """Each value the guides state, with the fact that states it and its guide."""
-        return {v: (f, guide) for guide, found in self.facts.items() for f in found for v in values_of(f)}
+        return holders(self.facts)
 
     @functools.cached_property
     def _stems(self) -> list[tuple[str, Value]]:
@@ -845,6 +844,11 @@ def _parts(name: str) -> list[str]:
     inner = [p for group in re.findall(r"\(([^)]*)\)", name) for p in re.split(r"[,/]", group)]
     parts = [name, outer, *outer.split("/"), *inner]
     return list(dict.fromkeys(p.strip(" *") for p in parts if len(p.strip(" *")) > 1))
+
+
+def holders(facts: dict[str, list[Fact]]) -> dict[Value, tuple[Fact, str]]:
+    """Each value the guides state, with the fact that states it and its guide."""
+    return {v: (f, guide) for guide, found in facts.items() for f in found for v in values_of(f)}
 
 
 def values_of(f: Fact) -> Iterator[Value]:

@@ -31,7 +31,7 @@ from coach.facts import (
 from coach.frame import Frame
 from coach.layout import layout
 from coach.lexical import tokenize
-from coach.meaning import role_names, values_of
+from coach.meaning import holders, role_names, values_of
 from coach.reader import KINDS, MOVE_FACTS, Catalog, Request, Topic
 from coach.verify import SENTENCE_END
 
@@ -349,7 +349,7 @@ def _mentions(places: tuple[Value, ...], facts: dict[str, list[Fact]]) -> Exact:
     given after that entry's line; a place that heads what the guide says under it (an interview
     question, an FAQ's question, a story's title), with what it heads; any other, under the
     heading of the list or section it is in."""
-    held = {v: (f, guide) for guide, found in facts.items() for f in found for v in values_of(f)}
+    held = holders(facts)
     guides = tuple(dict.fromkeys(held[v][1] for v in places))
     lines: list[Line] = []
     for place in places:

@@ -64,6 +64,10 @@ class Retriever:
         """BM25 over the chunks, built at the first search (a fact answer needs none)."""
         return LexicalIndex([c.document for c in self.chunks])
 
+    def preferred(self, text: str) -> tuple[str, ...]:
+        """The guides whose move a text names most clearly (see `guide_preference`)."""
+        return tuple(guide_preference(text, self._guides))
+
     def guide_titles(self) -> dict[str, str]:
         return {c.source: c.title for c in self.chunks}
 

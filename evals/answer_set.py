@@ -12,21 +12,18 @@ import argparse
 import json
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evals.faithfulness import answer_case, load_cases
 
+if TYPE_CHECKING:
+    from coach.answer import Coach
+
 
 def main(argv: list[str] | None = None) -> int:
-    from coach.session import build_coach
-    from coach.settings import apply_process_switches, load_settings
-
-    parser = argparse.ArgumentParser(prog="python -m evals.answer_set")
-    parser.add_argument("cases", type=Path)
-    parser.add_argument("--out", type=Path, default=Path("results/answer_set.json"))
-    args = parser.parse_args(argv)
-    apply_process_switches()
-    coach = build_coach(load_settings())
+    args, coach = opened("python -m evals.answer_set", Path("results/answer_set.json"), argv)
     rows = []
     for case in load_cases(args.cases):
         started = time.perf_counter()
@@ -36,13 +33,31 @@ def main(argv: list[str] | None = None) -> int:
         row |= {"seconds": round(time.perf_counter() - started, 2), "answer": answer.answer}
         rows.append(row)
         print(json.dumps({k: v for k, v in row.items() if k != "answer"}), flush=True)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    report(rows, args.out, tally)
+    return 0
+
+
+def opened(prog: str, out: Path, argv: list[str] | None) -> tuple[argparse.Namespace, Coach]:
+    """The command line of a set runner (a cases file, `--out`) and the coach as configured."""
+    from coach.session import build_coach
+    from coach.settings import apply_process_switches, load_settings
+
+    parser = argparse.ArgumentParser(prog=prog)
+    parser.add_argument("cases", type=Path)
+    parser.add_argument("--out", type=Path, default=out)
+    args = parser.parse_args(argv)
+    apply_process_switches()
+    return args, build_coach(load_settings())
+
+
+def report(rows: list[dict], out: Path, tally: Callable[[list[dict]], str]) -> None:
+    """The rows written to `out`, and their tally per half and per topic printed."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(rows, indent=1), encoding="utf-8")
     for split in sorted({r["split"] for r in rows}):
         print(split, tally([r for r in rows if r["split"] == split]))
     for topic in sorted({r["topic"] for r in rows}):
         print(f"  {topic}:", tally([r for r in rows if r["topic"] == topic]))
-    return 0
 
 
 def tally(rows: list[dict]) -> str:

@@ -9,24 +9,16 @@ refused, with and without it; dev cases are shown one by one, other halves as to
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
 from coach.reading import read_question
+from evals.answer_set import opened, report
 from evals.faithfulness import answer_case, load_cases
 
 
 def main(argv: list[str] | None = None) -> int:
-    from coach.session import build_coach
-    from coach.settings import apply_process_switches, load_settings
-
-    parser = argparse.ArgumentParser(prog="python -m evals.reader_delta")
-    parser.add_argument("cases", type=Path)
-    parser.add_argument("--out", type=Path, default=Path("results/reader_delta.json"))
-    args = parser.parse_args(argv)
-    apply_process_switches()
-    coach = build_coach(load_settings())
+    args, coach = opened("python -m evals.reader_delta", Path("results/reader_delta.json"), argv)
     meant = type(coach)._meant
     rows = []
     for case in load_cases(args.cases):
@@ -48,12 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(row)
         if case.split == "dev":
             print(json.dumps(row), "|", " / ".join(case.turns)[:120], flush=True)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(rows, indent=1), encoding="utf-8")
-    for split in sorted({r["split"] for r in rows}):
-        print(split, tally([r for r in rows if r["split"] == split]))
-    for topic in sorted({r["topic"] for r in rows}):
-        print(f"  {topic}:", tally([r for r in rows if r["topic"] == topic]))
+    report(rows, args.out, tally)
     return 0
 
 
