@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from coach.facts import (
+    Audience,
     Certification,
     DestinationRole,
     Fact,
@@ -24,6 +25,7 @@ from coach.facts import (
     Item,
     PayFigure,
     Phase,
+    RoadmapNote,
     Skill,
     SourceRole,
     Story,
@@ -162,6 +164,8 @@ def name_of(f: Fact) -> str:
         return f.label.text
     if isinstance(f, Faq):
         return (f.question or f.answer).text
+    if isinstance(f, Audience | RoadmapNote):
+        return f.section
     return f.name.text  # type: ignore[union-attr]
 
 

@@ -25,6 +25,7 @@ from coach.facts import (
     fact_json,
     guide_facts,
 )
+from coach.frame import name_of
 from coach.guides import parse_guide
 from tests.conftest import AI_ENGINEER, ARCHITECT_PATH, BACKEND_TO_DL, CORPUS, DL_TO_ARCHITECT, DL_TO_MLE
 
@@ -299,3 +300,11 @@ def test_cli_facts_one_guide_and_an_unknown_name(capsys):
     assert main(["facts", "missing.txt"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("coach: No guide named missing.txt") and err.count("\n") == 1
+
+
+def test_every_fact_has_a_name_to_show_and_to_carry_into_a_follow_up(facts):
+    names = {type(f).__name__: name_of(f) for guide in facts.values() for f in guide}
+    assert set(names) >= {"Audience", "RoadmapNote", "Transition", "Phase", "Item"}
+    assert all(isinstance(n, str) and n for n in names.values())
+    audience = next(f for f in facts[ARCHITECT_PATH] if type(f).__name__ == "Audience")
+    assert name_of(audience) == "Who This Path Is For"
