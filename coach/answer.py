@@ -276,6 +276,9 @@ class Coach:
             exact = self._requested(reading, started, timings)
         if exact is None and standalone:
             exact = self._mentioned(reading, started, guide)
+        if exact is None and standalone and self.facts:
+            own = self.meaning.own_move(reading.text)
+            exact = self._answered(own, reading, started) if own and guide in (None, *own.guides) else None
         if exact is not None:
             yield from exact
             return
@@ -624,7 +627,9 @@ class Coach:
         question; None when there are none (a rare word by chance: "cutting-edge" for "pay cut")."""
         if not self.facts:
             return None
-        request = self.meaning.mentioned(reading.text, guide)
+        # What the asker says of themselves ("I've an interview next week.") says nothing of what
+        # is asked.
+        request = self.meaning.mentioned(reading.asking or reading.text, guide)
         if request is None:
             return None
         near = {

@@ -61,6 +61,11 @@ HOLDS = 0.2
 SAME_SPAN = 0.05
 # A run of words the guides write in at most this many places names one thing ("feature stores",
 # "Seldon"); a run found in more is a common word of theirs, which names nothing in particular.
+# The frame's attributes that are figures ("how long", "how much", "salary"); the others ("where
+# does Seldon show up", "what's it for") ask what the guides say of a thing.
+FIGURES = {"duration", "cost", "pay", "age"}
+# The operations that work a figure out ("how many tracks ...?"): not what is said of a term.
+COUNTED = ("count", "total", "largest", "smallest", "compare")
 MENTIONS = 4
 
 # The entries a question can name by their own names and be answered with whole: the roles a path
@@ -269,13 +274,16 @@ class MeaningReader:
         if unstated is not None:
             return unstated
         corrected = layout().plain(self.terms.corrected(text))
+        absent = self._absent_phase(text)
+        if absent is not None:
+            return absent
         after = self._after_named(text, corrected)
         if after is not None:
             return after
         plain = layout().plain(text)
         operation = next((op for op, pattern in self.words.operations if pattern.search(plain)), "")
         hours = hours_per_week(plain, self.words)
-        role = current_role(plain, self.roles, self.terms, self.words)
+        role = current_role(plain, self.roles, self.terms, self.words) or self.said_beside(plain)
         skills = has_skills(plain, self.words)
         counted = re.search(r"\bhow many (\w+)", plain)
         said_total = operation == "total"
@@ -324,6 +332,69 @@ class MeaningReader:
             else (),
         )
 
+    def own_move(self, text: str) -> Request | None:
+        """A question from an asker who says where they start, about a move whose guide lists that
+        start with what it takes ("I'm a data engineer. How do I become an AI engineer?", "data
+        engineer here, what would I need to add to become an AI engineer and how long does it
+        take?"): that guide's entry for their role. None when they say no role the guide lists, or
+        the question asks a figure other than a time, a kind of thing, a ranking or a phase."""
+        from coach.frame import read_asked
+
+        plain = layout().plain(text)
+        role = current_role(plain, self.roles, self.terms, self.words) or self.said_beside(plain)
+        if not role:
+            return None
+        asked = read_asked(text, self.terms)
+        if (
+            set(asked.attributes) - {"duration", "tasks"}
+            or asked.extreme
+            or asked.compare
+            or asked.kind
+            or asked.phase is not None
+        ):
+            return None
+        mine, named = role_names(role), {r for r, _ in self.terms.roles_in(text)}
+        guides = tuple(
+            g
+            for g, (_, end, _) in sorted(self.terms.guide_roles.items())
+            if end in named and not role_names(end) & mine and self._listed_start(g, mine)
+        )
+        return Request(text, guides, "starting roles", "fit", current_role=role) if len(guides) == 1 else None
+
+    def said_beside(self, plain: str) -> str:
+        """The asker's role, said in a sentence that asks nothing beside the question ("data
+        engineer here, 5 years of Spark. what would I need to become an AI engineer?"): a role that
+        a move whose end the text names starts from (as the role the asker can say they are);
+        "" when there is none."""
+        from coach.reading import asks
+
+        sentences = [s for s in re.split(r"(?<=[.!;])\s+|\n+", plain) if s.strip()]
+        if len(sentences) < 2:
+            return ""
+        named = {r for r, _ in self.terms.roles_in(plain)}
+        targets = [g for g, (_, end, _) in sorted(self.terms.guide_roles.items()) if end in named]
+        for sentence in sentences:
+            if "?" in sentence or asks(sentence):
+                continue
+            for said, _ in self.terms.roles_in(sentence):
+                mine = role_names(said)
+                if any(
+                    self._starts(g, mine) and not role_names(self.terms.guide_roles[g][1]) & mine
+                    for g in targets
+                ):
+                    return next((r for r in self.roles if role_names(r) & mine), "")
+        return ""
+
+    def _listed_start(self, guide: str, mine: set[str]) -> SourceRole | None:
+        """The starting role this guide lists, with what it takes, that has one of these names."""
+        found = self.facts.get(guide, [])
+        return next((f for f in found if isinstance(f, SourceRole) and role_names(f.name.text) & mine), None)
+
+    def _starts(self, guide: str, mine: set[str]) -> bool:
+        """The guide's move starts from one of these role names: its own start, or one it lists."""
+        start = self.terms.guide_roles[guide][0]
+        return bool(role_names(start) & mine) or self._listed_start(guide, mine) is not None
+
     def read_after(self, text: str, before: tuple[Fact, ...]) -> Request | None:
         """A follow-up asking for the phase after the one the previous turn was about (`before`:
         what that turn was about, from its frame)."""
@@ -340,6 +411,24 @@ class MeaningReader:
         return (
             Request(text, (phase.guide,), "roadmap phases", "value", entries=tuple(after)) if after else None
         )
+
+    def _absent_phase(self, text: str) -> Request | None:
+        """A phase asked for by a number the one move the question settles doesn't have ("phase 7"
+        of a five-phase roadmap, "phase 2" of a roadmap given in prose): said so, never filled in
+        from the phases nearby."""
+        from coach.frame import read_asked, settled_guides
+
+        asked = read_asked(text, self.terms)
+        guides = settled_guides(text, self.terms, loose=True)
+        if asked.phase is None or asked.phase < 1 or asked.phases or len(guides) != 1:
+            return None
+        facts = self.facts.get(guides[0], [])
+        numbers = [f.number for f in facts if isinstance(f, Phase)]
+        if numbers and asked.phase > max(numbers):
+            return Request(text, (guides[0],), "roadmap phases", "count", absent_phase=asked.phase)
+        if not numbers and any(isinstance(f, RoadmapNote) for f in facts):
+            return Request(text, (guides[0],), "roadmap", "value", absent_phase=asked.phase)
+        return None
 
     def _after_named(self, text: str, plain: str) -> Request | None:
         """The phase after one the question names, of the one move it settles ("what comes after
@@ -406,16 +495,25 @@ class MeaningReader:
         the terms hold more places than that together, when the question asks a figure, a kind of
         thing or a ranking (the frame's words for them), or when it also names a thing no guide
         speaks of ("does Anthropic sponsor visas?")."""
-        from coach.frame import read_asked, settled_guides
+        from coach.frame import ATTRIBUTE_WORDS, read_asked, settled_guides
         from coach.reading import nouns_in
 
         asked = read_asked(text, self.terms)
-        if asked.attributes or asked.extreme or asked.compare or asked.kind:
+        plain = layout().plain(text)
+        counted = any(p.search(plain) for op, p in self.words.operations if op in COUNTED)
+        if set(asked.attributes) & FIGURES or counted or asked.extreme or asked.compare or asked.kind:
             return None  # it asks a figure, a kind of thing or a ranking: not what is said of a term
         if any(not self.terms.known(w) for w in nouns_in(text)):
             return None
         guides = (only,) if only else tuple(settled_guides(text, self.terms, loose=True))
         words = tokenize(self._without_roles(self.terms.corrected(text)))
+        # The words that say what is asked of a term ("where does Seldon show up") are none alone.
+        asking = {
+            stem
+            for said in ATTRIBUTE_WORDS.values()
+            for m in re.finditer(rf"\b(?:{said})\b", text, re.IGNORECASE)
+            for stem in tokenize(m.group(0))
+        }
         runs: list[tuple[int, int]] = []  # (start, end) of each term found, longest first
         places: dict[Value, None] = {}
         for n in range(min(4, len(words)), 0, -1):
@@ -423,7 +521,7 @@ class MeaningReader:
                 if any(a <= i and i + n <= b for a, b in runs):
                     continue  # inside a longer term
                 run = words[i : i + n]
-                if min(self._spread.get(w, 0) for w in run) > MENTIONS:
+                if set(run) <= asking or min(self._spread.get(w, 0) for w in run) > MENTIONS:
                     continue  # none of its words is one of few passages': it names nothing in particular
                 found = self._places(" ".join(run), guides)
                 if 0 < len(found) <= MENTIONS:

@@ -67,6 +67,9 @@ def answer_request(
         return _move_facts(request, facts)
     if request.topic == "roadmap" and request.operation in ("plan", "total"):
         return _unphased(request, facts)
+    if request.topic == "roadmap" and request.absent_phase:
+        unphased = _unphased(request, facts)  # what was asked is not in the guide: said as a refusal is
+        return replace(unphased, declined=True) if unphased else None
     topics = request.topics(catalog)
     if len(topics) != len(request.guides):
         return None  # a move that doesn't hold the topic: the model path looks further
@@ -92,6 +95,8 @@ def answer_request(
         return _within(request, topic, entries, facts[topic.guide], where)
     if op == "total" and topic.kind is Phase:
         return _total(topic, entries, facts[topic.guide], where)
+    if op == "count" and request.absent_phase and topic.kind is Phase:
+        return _absent_phase(request.absent_phase, topic, entries, facts[topic.guide], where)
     if op == "count":
         return _count(topic, entries, where)
     if op in ("largest", "smallest") and topic.name in RANKED_BY:
@@ -103,7 +108,14 @@ def answer_request(
         frame = Frame((topic.guide,), tuple(shown), RANKED_BY[topic.name], how)
         return Exact(op, (topic.guide,), tuple(lines), frame=frame)
     if op == "missing" and topic.kind in (Item, Skill):
-        return _missing(topic, entries, request.has_skills)
+        missing = _missing(topic, entries, request.has_skills)
+        mine = role_names(request.current_role)
+        found = facts[topic.guide]
+        listed = [f for f in found if isinstance(f, SourceRole) and mine and role_names(f.name.text) & mine]
+        # What the guide says of the asker's own start comes with the list ("Data engineers ...
+        # Adding ML model training, fine-tuning, and serving skills ...").
+        extra = [line for e in listed[:1] for line in _start_lines(e, _label(found))]
+        return replace(missing, lines=missing.lines + tuple(extra)) if extra else missing
     if op == "first" and topic.kind in (Item, Skill):
         return _first(topic, entries, request.has_skills, facts[topic.guide], where)
     if op == "value" and topic.kind is SourceRole and request.current_role:
@@ -176,6 +188,23 @@ def _count(topic: Topic, entries: list[Fact], overview: str) -> Exact:
     return Exact(
         "count", (topic.guide,), (head,), frame=Frame((topic.guide,), _named_only(entries), "", "list")
     )
+
+
+def _absent_phase(number: int, topic: Topic, phases: list[Fact], facts: list[Fact], overview: str) -> Exact:
+    """A phase the roadmap doesn't reach: how many it has, and each of them."""
+    names = tuple(_text_of(e) for e in phases)
+    cited = (overview,) if overview else tuple(dict.fromkeys(v.chunk for v in names))
+    n = len(phases)
+    head = Line(
+        f"The {_label(facts)} roadmap has {n} phases, so it has no Phase {number}.",
+        cited,
+        names,
+        computed=True,
+        figures=(str(n), str(number)),
+    )
+    lines = (head, *(_entry_line(p, overview) for p in phases))
+    frame = Frame((topic.guide,), _named_only(phases), "", "list")
+    return Exact("count", (topic.guide,), lines, frame=frame, declined=True)  # not in the guide: a refusal
 
 
 def _total(topic: Topic, phases: list[Fact], facts: list[Fact], overview: str) -> Exact | None:
@@ -275,16 +304,7 @@ def _fits(request: Request, facts: dict[str, list[Fact]]) -> Exact | None:
         listed = [f for f in found if isinstance(f, SourceRole) and role_names(f.name.text) & mine]
         t = next((f for f in found if isinstance(f, Transition)), None)
         for e in listed:
-            stated = (e.name, e.timeline) if e.timeline else (e.name,)
-            when = f", with a timeline of {e.timeline.text}" if e.timeline else ""
-            lines.append(
-                Line(
-                    f"The {label} guide lists {e.name.text} as a starting role{when}.",
-                    (e.name.chunk,),
-                    stated,
-                )
-            )
-            lines.append(Line(e.detail.text, (e.detail.chunk,), (e.detail,)))
+            lines += _start_lines(e, label)
         if not listed and t is not None and t.from_role and role_names(t.from_role) & mine:
             stated = (t.title, t.timeline) if t.timeline else (t.title,)
             when = f", with a timeline of {t.timeline.text}" if t.timeline else ""
@@ -300,6 +320,16 @@ def _fits(request: Request, facts: dict[str, list[Fact]]) -> Exact | None:
     if not lines:
         return None
     return Exact("fit", request.guides, tuple(lines), frame=Frame(request.guides, (), "", "list"))
+
+
+def _start_lines(e: SourceRole, label: str) -> list[Line]:
+    """A starting role the guide lists: its timeline, and what the guide says that start takes."""
+    stated = (e.name, e.timeline) if e.timeline else (e.name,)
+    when = f", with a timeline of {e.timeline.text}" if e.timeline else ""
+    return [
+        Line(f"The {label} guide lists {e.name.text} as a starting role{when}.", (e.name.chunk,), stated),
+        Line(e.detail.text, (e.detail.chunk,), (e.detail,)),
+    ]
 
 
 def _side_by_side(entries: tuple[Fact, ...], facts: dict[str, list[Fact]]) -> Exact:
@@ -325,10 +355,14 @@ def _unphased(request: Request, facts: dict[str, list[Fact]]) -> Exact | None:
     first = SENTENCE_END.split(note.text.text)[0]
     said = note.text.part(first)
     asked = {"plan": "a plan in your time", "total": "a total"}.get(request.operation, "a length")
+    said_why = (
+        f"so it says nothing of a Phase {request.absent_phase}."
+        if request.absent_phase
+        else f"so there is nothing to compute {asked} from."
+    )
     lines = [
         Line(
-            f"The {_label(found)} guide gives its roadmap without phases or weeks, so there is nothing to "
-            f"compute {asked} from.",
+            f"The {_label(found)} guide does not set out its roadmap's phases or weeks, {said_why}",
             (said.chunk,),
             (said,),
             computed=True,
@@ -350,6 +384,10 @@ def _mentions(places: tuple[Value, ...], facts: dict[str, list[Fact]]) -> Exact:
     question, an FAQ's question, a story's title), with what it heads; any other, under the
     heading of the list or section it is in."""
     held = holders(facts)
+    # A place inside another of the same fact (a story's person, within the story) is given by it.
+    places = tuple(
+        p for p in places if not any(q != p and held[q][0] == held[p][0] and p.text in q.text for q in places)
+    )
     guides = tuple(dict.fromkeys(held[v][1] for v in places))
     lines: list[Line] = []
     for place in places:

@@ -178,6 +178,9 @@ class Request:
     # What the guides say of a term they write in a few places only: those places, each a value
     # with its span (the term, as the question writes it, is `subject`).
     mentions: tuple[Value, ...] = ()
+    # A phase asked for by a number the move's roadmap doesn't reach ("phase 7" of five), or of a
+    # roadmap the guide gives without numbered phases.
+    absent_phase: int | None = None
 
     def topics(self, catalog: Catalog) -> list[Topic]:
         """The catalog entries this request is about: its topic in each of its guides."""

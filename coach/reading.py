@@ -127,6 +127,7 @@ class Reading:
     text: str  # the user's whole text, as the model gets it
     request: str  # the part that asks, without self-description and lead-in
     questions: str = ""  # its sentences that ask ("...?"), or the request when none does
+    asking: str = ""  # all but what the asker says of themselves, a lead-in kept ("seldon - where ...?")
     english: bool = True
     off_task: bool = False  # asks for something other than an answer from the guides
     untreated: list[str] = field(default_factory=list)  # what it asks about that no guide treats
@@ -142,15 +143,16 @@ def read_question(text: str, terms: GuideTerms) -> Reading:
     sentences = [s.strip() for s in SENTENCE.findall(text) if s.strip(" .!?")]
     about_me = [s for s in sentences if SELF.match(s) and not s.endswith("?")]
     asking = [s for s in sentences if s not in about_me] or sentences
-    request = LEAD_IN.sub("", " ".join(asking), count=1).strip()
+    asking_text = " ".join(asking)
+    request = LEAD_IN.sub("", asking_text, count=1).strip()
     questions = " ".join(s for s in SENTENCE.findall(request) if s.strip().endswith("?")).strip() or request
     if not _english(text, terms):
-        return Reading(text, request, questions, english=False)
+        return Reading(text, request, questions, asking_text, english=False)
     if RESTATE.search(request):
-        return Reading(text, request, questions, off_task=True)
+        return Reading(text, request, questions, asking_text, off_task=True)
     off_task = [s for s in asking if OFF_TASK.search(s)]
-    if off_task and all(OFF_TASK.search(s) or not _asks(s) for s in asking):
-        return Reading(text, request, questions, off_task=True)
+    if off_task and all(OFF_TASK.search(s) or not asks(s) for s in asking):
+        return Reading(text, request, questions, asking_text, off_task=True)
 
     nouns = nouns_in(text)
     # With a role the guides treat in it, a plain word they don't use ("Which math topics ...")
@@ -173,7 +175,7 @@ def read_question(text: str, terms: GuideTerms) -> Reading:
         untreated += common
     untreated = list(dict.fromkeys(_as_written(u, text) for u in untreated))
     not_covered = _unmentioned(text, terms, nouns, jobs, untreated)
-    return Reading(text, request, questions, untreated=untreated, not_covered=not_covered)
+    return Reading(text, request, questions, asking_text, untreated=untreated, not_covered=not_covered)
 
 
 def _unnamed(
@@ -274,7 +276,8 @@ def _as_written(phrase: str, text: str) -> str:
     return m.group(0) if m else phrase
 
 
-def _asks(sentence: str) -> bool:
+def asks(sentence: str) -> bool:
+    """The sentence asks something: it ends with a question mark or opens as a question."""
     return sentence.endswith("?") or bool(
         re.match(r"(?i)\s*(?:how|what|which|who|when|where|why|tell|give|list|explain)\b", sentence)
     )

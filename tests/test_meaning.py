@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from coach.facts import corpus_facts
+from coach.facts import SourceRole, corpus_facts
 from coach.meaning import MeaningReader, current_role, has_skills, hours_per_week, lexicon, span_weeks
 from coach.operations import answer_request
 from coach.reader import Catalog
@@ -114,6 +114,38 @@ def test_which_move_fits_is_read_from_every_guide_s_starting_roles(reader):
     assert request is not None and (request.said_role, request.current_role) == ("florist", "")
 
 
+def test_an_asker_who_says_where_they_start_gets_the_guide_s_entry_for_that_start(reader, facts):
+    # Every starting role a guide lists, asked the plain coaching question: that entry, cited.
+    starts = [(g, f) for g, found in facts.items() for f in found if isinstance(f, SourceRole)]
+    assert len(starts) == 5
+    for guide, start in starts:
+        role = start.name.text.split(" / ")[-1]
+        question = f"I'm a {role}. How do I become an AI engineer?"
+        request = reader.own_move(question)
+        assert request is not None and (request.guides, request.operation) == ((guide,), "fit"), question
+        exact = answer_request(request, reader.catalog, reader.facts, {}, 40.0)
+        assert exact is not None and exact.lines[-1].text == start.detail.text
+        assert exact.lines[-1].chunks == (start.detail.chunk,)
+    # The role said in a sentence that asks nothing, beside the question.
+    request = reader.own_move(
+        "data engineer here, 5 yrs of Spark and Airflow. what would I need to add to become an AI engineer "
+        "and how long does it take?"
+    )
+    assert request is not None and request.current_role == "Data Engineer"
+    text = " ".join(line.text for line in answer_request(request, reader.catalog, reader.facts, {}).lines)
+    assert "Data Engineer as a starting role, with a timeline of 6-9 months" in text
+    assert "Adding ML model training, fine-tuning, and serving skills" in text
+    # Not when it asks a figure other than a time, names no listed start, or the move lists none.
+    assert reader.own_move("I'm a data scientist. What salary can AI engineers expect?") is None
+    assert reader.own_move("I want to become an AI engineer. What do I need?") is None
+    assert reader.own_move("I'm a backend developer. How do I become a deep learning engineer?") is None
+    assert reader.own_move("Deep learning engineers earn a lot. How do I become an AI engineer?") is None
+    # What the asker lacks comes with what the guide says of their start.
+    text = answered(reader, "I'm a data engineer. What am I missing to become an AI engineer?")
+    assert text.startswith("Under Gaps to Fill, the guide lists these you don't say you have.")
+    assert text.endswith("into AI engineering capability. Timeline: 6-9 months.")
+
+
 def test_a_plan_in_the_asker_s_hours_or_months(reader):
     text = answered(reader, "Can you give me a 3 month plan to become an ML engineer?")
     assert "add up to 20 weeks" in text and "longer than the 3 months you ask about, about 13 weeks" in text
@@ -167,6 +199,16 @@ def test_the_coach_answers_a_request_it_reads_without_the_model(coach_with):
     assert answer.path == "facts" and not fake.requests
     assert answer.answer.startswith("The roadmap's 5 phases add up to 28 weeks [1].")
     assert "6-9 months" in answer.answer
+
+
+def test_the_coach_answers_an_asker_s_own_start_without_the_model(coach_with):
+    coach, fake = coach_with("The model should not be asked.")
+    answer = coach.ask("I'm a data engineer. How do I become an AI engineer?")
+    assert answer.path == "facts" and not fake.requests
+    assert answer.answer.startswith(
+        "The AI Engineer path guide lists Data Engineer as a starting role, with a timeline of 6-9 months [1]."
+    )
+    assert answer.citations[0].section.endswith("Data Engineer")
 
 
 def test_a_role_no_guide_names_is_said_plainly_with_the_roles_they_do(coach_with):
@@ -308,10 +350,49 @@ def test_the_lists_of_what_to_learn_and_what_transfers_are_told_apart_by_meaning
     }  # fmt: skip
 
 
+def test_a_phase_the_roadmap_does_not_have_is_said_so_for_every_move(reader, facts):
+    from coach.facts import Phase, Transition
+    from coach.frame import name_of
+
+    for found in facts.values():
+        phases = [f for f in found if isinstance(f, Phase)]
+        if not phases:
+            continue
+        label = name_of(next(f for f in found if isinstance(f, Transition)))
+        beyond = len(phases) + 2
+        question = f"What happens in phase {beyond} of the {label} roadmap?"
+        text = answered(reader, question)
+        assert text.startswith(
+            f"The {label} roadmap has {len(phases)} phases, so it has no Phase {beyond}."
+        ), text
+        assert f"Phase {len(phases)}: {phases[-1].title.text}" in text
+        assert reader.read(f"What happens in phase {len(phases)} of the {label} roadmap?") is None
+    text = answered(reader, "What's covered in phase 2 of the AI/ML architect career path?")
+    assert text.startswith(
+        "The AI/ML Architect path guide does not set out its roadmap's phases or weeks, so it says nothing of a Phase 2."
+    )
+
+
+def test_the_coach_says_a_phase_is_not_in_the_roadmap_without_the_model(coach_with):
+    coach, fake = coach_with("The model should not be asked.")
+    answer = coach.ask("How long is phase 6 of the DL to ML engineer roadmap?")
+    # Said as a refusal is (the guide doesn't have what was asked), with the phases it does have.
+    assert answer.path == "facts" and answer.refused and not fake.requests and not answer.citations
+    assert answer.answer.startswith(
+        "The Deep Learning Engineer → Machine Learning Engineer roadmap has 5 phases, so it has no Phase 6. "
+        "Phase 1: Foundation Building, 4 weeks."
+    )
+    assert answer.answer.endswith("Phase 5: Interview & Transition, 3 weeks.")
+    prose = coach.ask("What's covered in phase 2 of the AI/ML architect career path?")
+    assert prose.refused and prose.answer.endswith(
+        "It says: Follow this four-phase roadmap to build the skills progressively."
+    )
+
+
 def test_a_roadmap_given_in_prose_only_is_said_to_have_no_weeks(reader):
     text = answered(reader, "Make me a 6-month study plan for the AI/ML architect path.")
     assert text == (
-        "The AI/ML Architect path guide gives its roadmap without phases or weeks, so there is nothing to "
+        "The AI/ML Architect path guide does not set out its roadmap's phases or weeks, so there is nothing to "
         "compute a plan in your time from. It says: Follow this four-phase roadmap to build the skills progressively."
     )
     total = reader.read("Altogether, how many weeks does the AI/ML architect learning roadmap take?")
@@ -409,7 +490,33 @@ def test_a_term_the_guides_write_in_a_few_places_is_read_as_those_places(reader)
     # question about what is said of a term; nor is one naming a thing no guide speaks of.
     assert reader.mentioned("What does the AI engineer guide say about the roadmap?") is None
     assert reader.mentioned("How much does the MLOps Zoomcamp cost?") is None
+    assert (
+        reader.mentioned("How many tracks and tutorials does the AI/ML architect career path have?") is None
+    )
     assert reader.mentioned("Does Anthropic sponsor work visas?") is None
+    # Asking where a term shows up, or what it is for, asks what the guides say of it: no figure.
+    request = reader.mentioned("Where does Seldon show up?")
+    assert request is not None and [v.text for v in request.mentions] == [
+        "MLOps and model serving infrastructure (MLflow, Kubeflow, Seldon)"
+    ]
+
+
+def test_what_the_asker_says_of_themselves_does_not_stop_a_term_being_read(coach_with):
+    coach, fake = coach_with("The model should not be asked.")
+    answer = coach.ask(
+        "I've got a system design interview for an ML architect role next week. "
+        "What does the architect path say about feature stores?"
+    )
+    assert fake.requests == [] and answer.path == "facts"
+    assert "Cover offline/online stores, feature freshness, point-in-time correctness" in answer.answer
+    # A story's person and the story are one place: the story, whole, once.
+    answer = coach.ask(
+        "Which courses did Yuki complete before she moved from backend engineering into AI engineering?"
+    )
+    assert fake.requests == [] and answer.answer.startswith(
+        "From Backend Engineer to AI Engineer (Yuki, 29): Yuki spent five years building microservices"
+    )
+    assert answer.answer.count("Yuki") == 2
 
 
 def test_the_coach_quotes_where_the_guides_write_a_term_without_the_model(coach_with):
