@@ -841,12 +841,15 @@ def _value_lines(t: Fact, attribute: str, overview: str) -> list[Line]:
     if value is None or value == ():
         return []
     if isinstance(value, tuple):  # a phase's tasks or resources
+        # What a phase has one do comes with how long the guide gives it.
+        weeks = getattr(t, "duration", None) if attribute != "resources" else None
         head = (
             f"{name} lists these resources."
             if attribute == "resources"
-            else f"Phase {t.number} is {t.title.text}; its tasks follow."  # type: ignore[union-attr]
+            else f"Phase {t.number} is {t.title.text}{f', {weeks.text}' if weeks else ''}; its tasks follow."  # type: ignore[union-attr]
         )
-        return [Line(head, (_name_value(t).chunk,), (_name_value(t),))] + [
+        stated = (_name_value(t), weeks) if weeks else (_name_value(t),)
+        return [Line(head, (_name_value(t).chunk,), stated)] + [
             Line(f"{v.text.rstrip('.')}.", (v.chunk,), (v,)) for v in value
         ]
     if attribute in ("duration", "priority", "level") and not isinstance(t, SourceRole):

@@ -217,6 +217,7 @@ class Evidence:
     under: frozenset[str] = frozenset()
     titled: frozenset[str] = frozenset()  # the quantities its headings state ("Next 90 Days")
     answers: frozenset[str] = frozenset()  # "yes" / "no", where a sentence of it opens with one
+    roles: frozenset[str] = frozenset()  # the roles of its guide's move (the layout's names)
 
     @classmethod
     def of(
@@ -247,6 +248,7 @@ class Evidence:
                 for part, _ in split_sentences(line)
                 if (m := YES_NO.match(part))
             ),
+            frozenset(r for r in (passage.chunk.from_role, passage.chunk.to_role) if r),
         )
 
 
@@ -291,6 +293,35 @@ def misattributed(sentence: str, evidence: Evidence) -> list[str]:
             if any(own & about for own, stated in evidence.lines if not _stated(quantity, stated)):
                 out.append(quantity)
     return out
+
+
+# What a sentence calls a guide after the role it is about: "the AI engineer guide", "the ML
+# engineer roadmap", "the Deep Learning Engineer → AI Architect career path".
+GUIDE_WORD = r"(?:career |transition |learning )?(?:guide|path|roadmap)s?\b"
+
+
+def guide_named(sentence: str) -> set[str]:
+    """The roles whose guide a sentence names as where it says something ("the AI engineer guide
+    lists ..."): each role named just before a word for a guide."""
+    plain = layout().plain(sentence)
+    return {
+        role
+        for role, names in layout().role_names.items()
+        for name in names
+        if re.search(rf"(?<![\w/]){re.escape(name)}s?\s+{GUIDE_WORD}", plain)
+    }
+
+
+def other_guide(sentence: str, evidence: Evidence) -> list[str]:
+    """The guides a sentence names as where it says something that its passage is not from: "the
+    AI engineer guide lists X" needs X from the AI engineer guide."""
+    named = guide_named(sentence)
+    if not named or not evidence.roles:
+        return []
+    # A name whose words are all in the passage's role's name names it too ("the AI architect
+    # path" for the AI/ML Architect path).
+    words = [set(re.findall(r"\w+", r.lower())) for r in evidence.roles]
+    return [] if any(set(re.findall(r"\w+", n.lower())) <= w for n in named for w in words) else sorted(named)
 
 
 def other_list(sentence: str, evidence: Evidence) -> list[str]:
@@ -381,6 +412,9 @@ def support(sentence: str, evidence: Evidence, asked: Asked | None = None) -> tu
     elsewhere = misattributed(sentence, evidence)
     if elsewhere:
         return False, f"gives {', '.join(elsewhere)} to an item its passage gives another value"
+    guides = other_guide(sentence, evidence)
+    if guides:
+        return False, f"gives it to the {', '.join(guides)} guide, which its passage is not from"
     listed = other_list(sentence, evidence)
     if listed:
         return False, f"puts it under {', '.join(listed).lower()}, which its passage is not under"

@@ -59,7 +59,7 @@ def test_one_phase_by_number_or_ordinal(read):
         "Phase 3: Advanced Architectures and Specialization, 10 weeks."
     ]
     tasks = read("What are the tasks of the second phase of the DL to MLE roadmap?")
-    assert tasks[0] == "Phase 2 is Cloud & Production Skills; its tasks follow."
+    assert tasks[0] == "Phase 2 is Cloud & Production Skills, 6 weeks; its tasks follow."
     assert tasks[1:] == [
         "Complete either AWS ML Specialty or Google ML Engineer certification.",
         "Build and deploy a complete ML pipeline using SageMaker or Vertex AI.",
@@ -160,7 +160,7 @@ def test_what_a_starting_role_needs_is_the_gap_its_entry_names(read):
 def test_two_things_asked_of_one_thing_are_both_answered_or_neither(read):
     assert read("What does phase 2 of the backend roadmap involve, and how long is it?") == [
         "Phase 2: Core Deep Learning with PyTorch, 6 weeks.",
-        "Phase 2 is Core Deep Learning with PyTorch; its tasks follow.",
+        "Phase 2 is Core Deep Learning with PyTorch, 6 weeks; its tasks follow.",
         "Complete 'PyTorch for Deep Learning' course on Udemy.",
         "Build a simple neural network for MNIST digit classification.",
         "Learn about activation functions, loss functions, and optimizers.",

@@ -317,3 +317,29 @@ def test_a_yes_or_no_its_passage_does_not_give_is_removed():
     # "No" inside a sentence, or as part of a word, answers nothing.
     [inside] = check("Spend 6 weeks on Deep Learning Frameworks (PyTorch), no more [1].", PASSAGES)
     assert inside.supported
+
+
+def test_a_sentence_naming_a_guide_must_cite_that_guide():
+    def of_move(from_role: str, to_role: str, source: str) -> Passage:
+        chunk = Chunk(
+            "id-" + source, source, f"From {from_role or 'anywhere'} to {to_role}", from_role, to_role, "Gaps to Fill", "list", 0,
+            "Vector databases and embedding systems.",
+        )  # fmt: skip
+        return Passage(chunk, 1.0)
+
+    architect = of_move("Deep Learning Engineer", "AI Architect", "000.txt")
+    engineer = of_move("", "AI Engineer", "004.txt")
+    told = "The AI engineer guide lists vector databases and embedding systems [1]."
+    [s] = check(told, [architect])
+    assert s.sources == [] and s.reason == "gives it to the AI Engineer guide, which its passage is not from"
+    [s] = check(told, [architect, engineer])
+    assert s.sources == [1] and s.supported
+    # The move named by both roles is its end's guide; a sentence naming no guide is checked as before.
+    assert check("The Deep Learning Engineer → AI Architect guide lists vector databases [1].", [architect])[
+        0
+    ].supported
+    assert check("Vector databases and embedding systems are listed [1].", [architect])[0].supported
+    path = of_move("", "AI/ML Architect", "002.txt")
+    assert check("The AI architect path lists vector databases and embedding systems [1].", [path])[
+        0
+    ].supported
