@@ -304,6 +304,7 @@ class MeaningReader:
                 self._by_kind(text, corrected)
                 or self._by_span(text, corrected)
                 or self._named(text, corrected)
+                or self._phase_whole(text)
             )
         guides = self._guides(text, operation, role)
         if operation == "compare" and len(guides) < 2:
@@ -449,6 +450,22 @@ class MeaningReader:
         else:  # by its title's words ("the production deployment and scaling phase")
             phases = [f for f in named_things(rest, facts, self.terms, asked) if isinstance(f, Phase)]
         return self.read_after(text, (phases[0],)) if len(phases) == 1 else None
+
+    def _phase_whole(self, text: str) -> Request | None:
+        """A phase named by its number, of the one move the question settles, with nothing asked
+        of it ("tell me about phase 2 of the AI architect roadmap"): that phase, whole."""
+        from coach.frame import read_asked, settled_guides
+
+        asked = read_asked(text, self.terms)
+        guides = settled_guides(text, self.terms, loose=True)
+        if asked.phase is None or asked.phases or asked.attributes or asked.filters or len(guides) != 1:
+            return None
+        if self.words.after.search(layout().plain(text)):
+            return None  # the one after it is asked ("what's after the last phase?")
+        phases = [f for f in self.facts.get(guides[0], []) if isinstance(f, Phase)]
+        number = max((p.number for p in phases), default=0) if asked.phase == -1 else asked.phase
+        found = [p for p in phases if p.number == number]
+        return Request(text, (guides[0],), "roadmap phases", "value", entries=tuple(found)) if found else None
 
     def _named(self, text: str, plain: str) -> Request | None:
         """A question naming one of the guides' listed roles or certifications by its own name

@@ -350,6 +350,21 @@ def test_the_lists_of_what_to_learn_and_what_transfers_are_told_apart_by_meaning
     }  # fmt: skip
 
 
+def test_a_phase_named_by_number_with_nothing_asked_of_it_is_given_whole(coach_with):
+    from coach.session import Session
+
+    coach, fake = coach_with("The model should not be asked.")
+    session = Session()
+    first = session.ask(coach, "Tell me about phase 2 of the AI architect roadmap")
+    assert first.path == "facts" and not fake.requests
+    assert first.answer.startswith("Phase 2: Hands-On Implementation: Build and Deploy, 6 weeks [1].")
+    assert "Implement MLOps practices (versioning, monitoring) with MLflow [1]." in first.answer
+    after = session.ask(coach, "and the one after?")
+    assert after.answer.startswith("Phase 3: Strategic Development: Business and Leadership, 6 weeks [1].")
+    # Something asked of it (its weeks) is left to the reader of what is asked.
+    assert coach.meaning.read("How long is phase 2 of the AI architect roadmap?") is None
+
+
 def test_a_phase_the_roadmap_does_not_have_is_said_so_for_every_move(reader, facts):
     from coach.facts import Phase, Transition
     from coach.frame import name_of
