@@ -20,6 +20,7 @@ import tomllib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -44,6 +45,9 @@ from coach.records import Chunk
 from coach.terms import GuideTerms
 from coach.verify import SENTENCE_END, quantities_in
 
+if TYPE_CHECKING:
+    from coach.frame import Asked
+
 LEXICON_FILE = Path(__file__).with_name("lexicon.toml")
 # How near the question a list's heading must be, by meaning, for the question to be about it
 # (cosine of the embedder's vectors; chosen on the golden set's dev half).
@@ -59,13 +63,13 @@ HOLDS = 0.2
 # How near two spans of time must be to be the same span: three months (13.0 weeks) and 90 days
 # (12.9) are; four weeks and a month (4.3) are not.
 SAME_SPAN = 0.05
-# A run of words the guides write in at most this many places names one thing ("feature stores",
-# "Seldon"); a run found in more is a common word of theirs, which names nothing in particular.
 # The frame's attributes that are figures ("how long", "how much", "salary"); the others ("where
 # does Seldon show up", "what's it for") ask what the guides say of a thing.
 FIGURES = {"duration", "cost", "pay", "age"}
 # The operations that work a figure out ("how many tracks ...?"): not what is said of a term.
 COUNTED = ("count", "total", "largest", "smallest", "compare")
+# A run of words the guides write in at most this many places names one thing ("feature stores",
+# "Seldon"); a run found in more is a common word of theirs, which names nothing in particular.
 MENTIONS = 4
 
 # The entries a question can name by their own names and be answered with whole: the roles a path
@@ -283,7 +287,7 @@ class MeaningReader:
         plain = layout().plain(text)
         operation = next((op for op, pattern in self.words.operations if pattern.search(plain)), "")
         hours = hours_per_week(plain, self.words)
-        role = current_role(plain, self.roles, self.terms, self.words) or self.said_beside(plain)
+        role = self._asker_role(plain)
         skills = has_skills(plain, self.words)
         counted = re.search(r"\bhow many (\w+)", plain)
         said_total = operation == "total"
@@ -341,8 +345,7 @@ class MeaningReader:
         the question asks a figure other than a time, a kind of thing, a ranking or a phase."""
         from coach.frame import read_asked
 
-        plain = layout().plain(text)
-        role = current_role(plain, self.roles, self.terms, self.words) or self.said_beside(plain)
+        role = self._asker_role(layout().plain(text))
         if not role:
             return None
         asked = read_asked(text, self.terms)
@@ -358,9 +361,13 @@ class MeaningReader:
         guides = tuple(
             g
             for g, (_, end, _) in sorted(self.terms.guide_roles.items())
-            if end in named and not role_names(end) & mine and self._listed_start(g, mine)
+            if end in named and not role_names(end) & mine and listed_starts(self.facts.get(g, []), mine)
         )
         return Request(text, guides, "starting roles", "fit", current_role=role) if len(guides) == 1 else None
+
+    def _asker_role(self, plain: str) -> str:
+        """The role the asker says they are: after "I'm a", or said beside the question."""
+        return current_role(plain, self.roles, self.terms, self.words) or self.said_beside(plain)
 
     def said_beside(self, plain: str) -> str:
         """The asker's role, said in a sentence that asks nothing beside the question ("data
@@ -386,15 +393,10 @@ class MeaningReader:
                     return next((r for r in self.roles if role_names(r) & mine), "")
         return ""
 
-    def _listed_start(self, guide: str, mine: set[str]) -> SourceRole | None:
-        """The starting role this guide lists, with what it takes, that has one of these names."""
-        found = self.facts.get(guide, [])
-        return next((f for f in found if isinstance(f, SourceRole) and role_names(f.name.text) & mine), None)
-
     def _starts(self, guide: str, mine: set[str]) -> bool:
         """The guide's move starts from one of these role names: its own start, or one it lists."""
         start = self.terms.guide_roles[guide][0]
-        return bool(role_names(start) & mine) or self._listed_start(guide, mine) is not None
+        return bool(role_names(start) & mine) or bool(listed_starts(self.facts.get(guide, []), mine))
 
     def read_after(self, text: str, before: tuple[Fact, ...]) -> Request | None:
         """A follow-up asking for the phase after the one the previous turn was about (`before`:
@@ -417,19 +419,28 @@ class MeaningReader:
         """A phase asked for by a number the one move the question settles doesn't have ("phase 7"
         of a five-phase roadmap, "phase 2" of a roadmap given in prose): said so, never filled in
         from the phases nearby."""
+        numbered = self._numbered_phase(text)
+        if numbered is None or numbered[2] < 1:
+            return None
+        _, guide, number = numbered
+        facts = self.facts.get(guide, [])
+        numbers = [f.number for f in facts if isinstance(f, Phase)]
+        if numbers and number > max(numbers):
+            return Request(text, (guide,), "roadmap phases", "count", absent_phase=number)
+        if not numbers and any(isinstance(f, RoadmapNote) for f in facts):
+            return Request(text, (guide,), "roadmap", "value", absent_phase=number)
+        return None
+
+    def _numbered_phase(self, text: str) -> tuple[Asked, str, int] | None:
+        """What the question asks, the one move it settles and the phase's number (-1: the last),
+        when it names one phase by its number ("phase 2", "the last phase")."""
         from coach.frame import read_asked, settled_guides
 
         asked = read_asked(text, self.terms)
-        guides = settled_guides(text, self.terms, loose=True)
-        if asked.phase is None or asked.phase < 1 or asked.phases or len(guides) != 1:
+        if asked.phase is None or asked.phases:
             return None
-        facts = self.facts.get(guides[0], [])
-        numbers = [f.number for f in facts if isinstance(f, Phase)]
-        if numbers and asked.phase > max(numbers):
-            return Request(text, (guides[0],), "roadmap phases", "count", absent_phase=asked.phase)
-        if not numbers and any(isinstance(f, RoadmapNote) for f in facts):
-            return Request(text, (guides[0],), "roadmap", "value", absent_phase=asked.phase)
-        return None
+        guides = settled_guides(text, self.terms, loose=True)
+        return (asked, guides[0], asked.phase) if len(guides) == 1 else None
 
     def _after_named(self, text: str, plain: str) -> Request | None:
         """The phase after one the question names, of the one move it settles ("what comes after
@@ -454,18 +465,16 @@ class MeaningReader:
     def _phase_whole(self, text: str) -> Request | None:
         """A phase named by its number, of the one move the question settles, with nothing asked
         of it ("tell me about phase 2 of the AI architect roadmap"): that phase, whole."""
-        from coach.frame import read_asked, settled_guides
-
-        asked = read_asked(text, self.terms)
-        guides = settled_guides(text, self.terms, loose=True)
-        if asked.phase is None or asked.phases or asked.attributes or asked.filters or len(guides) != 1:
+        numbered = self._numbered_phase(text)
+        if numbered is None or numbered[0].attributes or numbered[0].filters:
             return None
         if self.words.after.search(layout().plain(text)):
             return None  # the one after it is asked ("what's after the last phase?")
-        phases = [f for f in self.facts.get(guides[0], []) if isinstance(f, Phase)]
-        number = max((p.number for p in phases), default=0) if asked.phase == -1 else asked.phase
+        _, guide, number = numbered
+        phases = [f for f in self.facts.get(guide, []) if isinstance(f, Phase)]
+        number = max((p.number for p in phases), default=0) if number == -1 else number
         found = [p for p in phases if p.number == number]
-        return Request(text, (guides[0],), "roadmap phases", "value", entries=tuple(found)) if found else None
+        return Request(text, (guide,), "roadmap phases", "value", entries=tuple(found)) if found else None
 
     def _named(self, text: str, plain: str) -> Request | None:
         """A question naming one of the guides' listed roles or certifications by its own name
@@ -988,6 +997,11 @@ def name_of_target(facts: list[Fact]) -> str:
     if not any(isinstance(f, DestinationRole) for f in facts):
         return ""
     return next((f.to_role for f in facts if isinstance(f, Transition)), "")
+
+
+def listed_starts(facts: list[Fact], mine: set[str]) -> list[SourceRole]:
+    """The starting roles a guide lists (with what each start takes) that have one of these names."""
+    return [f for f in facts if isinstance(f, SourceRole) and mine and role_names(f.name.text) & mine]
 
 
 def role_names(role: str) -> set[str]:

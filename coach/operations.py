@@ -31,7 +31,7 @@ from coach.facts import (
 from coach.frame import Frame
 from coach.layout import layout
 from coach.lexical import tokenize
-from coach.meaning import holders, role_names, values_of
+from coach.meaning import holders, listed_starts, role_names, values_of
 from coach.reader import KINDS, MOVE_FACTS, Catalog, Request, Topic
 from coach.verify import SENTENCE_END
 
@@ -109,9 +109,8 @@ def answer_request(
         return Exact(op, (topic.guide,), tuple(lines), frame=frame)
     if op == "missing" and topic.kind in (Item, Skill):
         missing = _missing(topic, entries, request.has_skills)
-        mine = role_names(request.current_role)
         found = facts[topic.guide]
-        listed = [f for f in found if isinstance(f, SourceRole) and mine and role_names(f.name.text) & mine]
+        listed = listed_starts(found, role_names(request.current_role))
         # What the guide says of the asker's own start comes with the list ("Data engineers ...
         # Adding ML model training, fine-tuning, and serving skills ...").
         extra = [line for e in listed[:1] for line in _start_lines(e, _label(found))]
@@ -301,7 +300,7 @@ def _fits(request: Request, facts: dict[str, list[Fact]]) -> Exact | None:
             lines.append(_heading(f"The {label} guide names these roles to move on to.", names))
             lines += [_fact_line(f, "") for f in onward]
             continue
-        listed = [f for f in found if isinstance(f, SourceRole) and role_names(f.name.text) & mine]
+        listed = listed_starts(found, mine)
         t = next((f for f in found if isinstance(f, Transition)), None)
         for e in listed:
             lines += _start_lines(e, label)
@@ -565,15 +564,8 @@ def _move_facts(request: Request, facts: dict[str, list[Fact]]) -> Exact | None:
         value = getattr(t, attr, None) if t else None
         if value is None and attr == "timeline" and request.current_role:
             # A path that gives no timeline of its own gives one for the asker's starting role.
-            mine = role_names(request.current_role)
-            value = next(
-                (
-                    f.timeline
-                    for f in facts.get(guide, [])
-                    if isinstance(f, SourceRole) and f.timeline and role_names(f.name.text) & mine
-                ),
-                None,
-            )
+            listed = listed_starts(facts.get(guide, []), role_names(request.current_role))
+            value = next((f.timeline for f in listed if f.timeline), None)
         if value is None and attr == "timeline" and t is not None:
             value = t.headline_duration  # a guide that states no timeline names one in its title
         if value is None:
