@@ -27,7 +27,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse, its errors raised as one line for `main` to print, never its usage block."""
 
     def error(self, message: str):  # type: ignore[override]
-        raise _UsageError(message)
+        # One line, whatever the arguments hold: a line break in one is shown as "\\n".
+        raise _UsageError(" ".join(message.replace("\n", "\\n").split()))
 
 
 def _parser() -> argparse.ArgumentParser:

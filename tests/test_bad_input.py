@@ -115,6 +115,13 @@ def test_any_turns_from_the_shell_exit_0_with_json_or_2_with_one_line(
         assert code == 2 and out == "" and err.startswith("coach: ") and err.count("\n") == 1
 
 
+def test_an_argument_with_a_line_break_is_told_on_one_line(capsys):
+    assert main(["ask", "--json", "", "-:", "\n"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    assert err.startswith("coach: unrecognized arguments: -: \\n. See `coach --help`")
+
+
 def test_a_200_turn_conversation_is_told_the_limit(built_index, parrot_endpoint, monkeypatch, capsys):
     monkeypatch.setenv("COACH_INDEX_DIR", str(built_index.index_dir))
     monkeypatch.setenv("COACH_LLM_BASE_URL", parrot_endpoint.base_url)
