@@ -36,7 +36,7 @@ from coach.records import Chunk, Passage
 from coach.retrieve import Retriever
 from coach.settings import Settings
 from coach.suggest import question_for, starters
-from coach.terms import meant_guides
+from coach.terms import GuideTerms, meant_guides
 from coach.verify import Asked, CheckedSentence, Listed, check, check_stream, lists_named, quantities_in
 
 # The model saying, in its own words, that the passages lack the answer: "The guide does not
@@ -269,16 +269,16 @@ class Coach:
             return
         state = state if history else None
         standalone = not history or not needs_rewrite(question, history)
-        exact = self._meant(reading, started, guide, state, standalone)
+        # A role named inside another's name ("AI architect", inside "AI/ML Architect") may mean
+        # that other: read so when the question names a list only the other's guide has, or
+        # when the guide it names holds nothing that answers.
+        nested = self.retriever.terms.nested_in(reading.text) if standalone and not guide else []
+        ahead = [n for n in nested if self._names_list_of(reading.questions, n[1], n[0])]
+        exact = self._read_as_other(ahead, reading, started, timings)
         if exact is None:
-            exact = self._exact(reading, started, state, guide)
-        if exact is None and not guide and standalone:
-            exact = self._requested(reading, started, timings)
-        if exact is None and standalone:
-            exact = self._mentioned(reading, started, guide)
-        if exact is None and standalone and self.facts:
-            own = self.meaning.own_move(reading.text)
-            exact = self._answered(own, reading, started) if own and guide in (None, *own.guides) else None
+            exact = self._from_facts(reading, started, guide, state, standalone, timings)
+        if exact is None:
+            exact = self._read_as_other([n for n in nested if n not in ahead], reading, started, timings)
         if exact is not None:
             yield from exact
             return
@@ -527,13 +527,80 @@ class Coach:
             return Query(question, state)
         return Query(standalone_question(self.model, history, question))
 
+    def _from_facts(
+        self,
+        reading: Reading,
+        started: float,
+        guide: str | None,
+        state: Frame | None,
+        standalone: bool,
+        timings: dict[str, float],
+        reader: MeaningReader | None = None,
+    ) -> list[Found | CheckedSentence | Answer] | None:
+        """The events of an answer computed from the facts, by the first reader that is sure of
+        one; None: the passages and the model answer it. reader: the meaning reader to read with
+        (its terms say which roles the question names); the coach's own by default."""
+        reader = reader or self.meaning
+        exact = self._meant(reading, started, guide, state, standalone, reader)
+        if exact is None:
+            exact = self._exact(reading, started, state, guide, reader.terms)
+        if exact is None and not guide and standalone and reader is self.meaning:
+            exact = self._requested(reading, started, timings)
+        if exact is None and standalone:
+            exact = self._mentioned(reading, started, guide, reader)
+        if exact is None and standalone and self.facts:
+            own = reader.own_move(reading.text)
+            exact = self._answered(own, reading, started) if own and guide in (None, *own.guides) else None
+        return exact
+
+    def _read_as_other(
+        self, pairs: list[tuple[str, str]], reading: Reading, started: float, timings: dict[str, float]
+    ) -> list[Found | CheckedSentence | Answer] | None:
+        """The events of a facts answer with the question's `role` read as `other`, for the first
+        (role, other) pair that has one, the reading said beside the answer; None when none has."""
+        for role, other in pairs:
+            exact = self._from_facts(reading, started, None, None, True, timings, self._read_as(role, other))
+            if exact is not None:
+                answer = exact[-1]
+                assert isinstance(answer, Answer)
+                said = f"“{role}” is read here as {other}: the guide of that path holds what was asked."
+                answer.not_covered = " ".join(n for n in (said, answer.not_covered) if n)
+                return exact
+        return None
+
+    def _names_list_of(self, question: str, role: str, not_of: str) -> bool:
+        """The question names, in so many words, a list the guide ending in `role` gives under its
+        own heading and the guide ending in `not_of` doesn't ("the AI architect skills checklist")."""
+        ends = {g: end for g, (_, end, _) in self.retriever.terms.guide_roles.items()}
+
+        def named(end: str) -> set[str]:
+            headings = [t.name for t in self.catalog.topics if t.heading and ends.get(t.guide) == end]
+            return {layout().plain(h) for h in lists_named(question, headings)}
+
+        return bool(named(role) - named(not_of))
+
+    def _read_as(self, role: str, other: str) -> MeaningReader:
+        """A meaning reader that reads `role`'s names as naming `other` (`GuideTerms.read_as`)."""
+        readers = self.__dict__.setdefault("_readers_as", {})
+        if (role, other) not in readers:
+            terms = self.retriever.terms.read_as(role, other)
+            readers[role, other] = MeaningReader(
+                self.catalog, self.facts, terms, self.retriever.embed_query, self.retriever.chunks
+            )
+        return readers[role, other]
+
     def _exact(
-        self, reading: Reading, started: float, state: Frame | None = None, guide: str | None = None
+        self,
+        reading: Reading,
+        started: float,
+        state: Frame | None = None,
+        guide: str | None = None,
+        terms: GuideTerms | None = None,
     ) -> list[Found | CheckedSentence | Answer] | None:
         """The events of an answer composed from the facts, or None when the reader isn't sure.
         A question it can't read is read once more with its typos of the guides' words corrected
         ("resourses")."""
-        terms = self.retriever.terms
+        terms = terms or self.retriever.terms
         exact = None
         for asked in dict.fromkeys([reading.questions, terms.corrected(reading.questions)]):
             exact = read_exact(
@@ -605,6 +672,7 @@ class Coach:
         guide: str | None = None,
         state: Frame | None = None,
         standalone: bool = True,
+        reader: MeaningReader | None = None,
     ) -> list[Found | CheckedSentence | Answer] | None:
         """The events of an answer computed from the facts for a request the meaning reader reads
         (what the asker lacks, which move fits them, a plan, a total, a count, an extreme, moves
@@ -612,15 +680,16 @@ class Coach:
         previous turn's frame, for a follow-up; standalone: the question is read on its own."""
         if not self.facts:
             return None
-        request = self.meaning.read_after(reading.text, state.entities) if state is not None else None
+        reader = reader or self.meaning
+        request = reader.read_after(reading.text, state.entities) if state is not None else None
         if request is None and standalone:
-            request = self.meaning.read(reading.text)
+            request = reader.read(reading.text)
         if request is None or (guide and request.guides != (guide,)):
             return None
         return self._answered(request, reading, started)
 
     def _mentioned(
-        self, reading: Reading, started: float, guide: str | None
+        self, reading: Reading, started: float, guide: str | None, reader: MeaningReader | None = None
     ) -> list[Found | CheckedSentence | Answer] | None:
         """The events of an answer quoting the places where the guides write a term the question
         asks about (`MeaningReader.mentioned`), those among the passages retrieval finds for the
@@ -629,7 +698,7 @@ class Coach:
             return None
         # What the asker says of themselves ("I've an interview next week.") says nothing of what
         # is asked.
-        request = self.meaning.mentioned(reading.asking or reading.text, guide)
+        request = (reader or self.meaning).mentioned(reading.asking or reading.text, guide)
         if request is None:
             return None
         near = {
@@ -720,9 +789,11 @@ class Coach:
         return None
 
     def _other_roles(self, question: str, cited: set[str]) -> bool:
-        """The question names roles the guides treat, and no cited guide treats any of them."""
+        """The question names roles the guides treat, and no cited guide treats any of them (a
+        role named inside another's name, "AI architect", may mean that other)."""
         terms = self.retriever.terms
         named = {role for role, _ in terms.roles_in(question)}
+        named |= {other for role in named for other in terms.nesting.get(role, ())}  # "AI architect"
         treating = {g for g in terms.guide_roles if terms.fits(g, named)}
         return bool(treating) and bool(cited) and not cited & treating
 

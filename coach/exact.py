@@ -461,7 +461,11 @@ def _about_things(
         return None  # nothing asked of them: a list by its heading, or the model path
     if operation == "value" and not named and asked.kind and picked and not (asked.filters or asked.excluded):
         return False  # "which phase covers Docker?": a search by what they say, not their values
-    if (asked.filters or asked.excluded) and not {"priority", "level"} & set(attribute.split("+")):
+    # A category said of things picked by kind selects them ("which skills are at an advanced
+    # level?"), also when it is a value of what is asked; of things named, it is what is asked.
+    if (asked.filters or asked.excluded) and (
+        not named or not {"priority", "level"} & set(attribute.split("+"))
+    ):
         things = [
             t
             for t in things

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from coach.layout import Layout, layout, phrase_pattern
 from coach.lexical import STOPWORDS, synonyms, tokenize
@@ -110,6 +110,33 @@ class GuideTerms:
             len(v) >= 5 and (v.startswith(stem) or (len(stem) >= 5 and stem.startswith(v)))
             for v in self.stems
         )
+
+    @functools.cached_property
+    def nesting(self) -> dict[str, tuple[str, ...]]:
+        """Each role a guide's move ends in whose name lies inside the name of another guide's end
+        role ("AI Architect" in "AI/ML Architect"), with those roles: a question naming it could
+        mean either move."""
+        ends = {end for _, end, _ in self.guide_roles.values() if end}
+        words = {end: set(layout().plain(end).split()) for end in ends}
+        inside = {e: tuple(sorted(o for o in ends if o != e and words[e] < words[o])) for e in ends}
+        return {e: others for e, others in inside.items() if others}
+
+    def nested_in(self, text: str) -> list[tuple[str, str]]:
+        """(role, other) for each role the text names that it could mean as `other`, the role it
+        lies inside: not when the text names the other too, or where the role's move starts (the
+        move is then settled)."""
+        named = {role for role, _ in self.roles_in(text)}
+        starts = {start for start, end, _ in self.guide_roles.values() if end in named and start}
+        if starts & named:
+            return []
+        return [(r, o) for r in sorted(named) for o in self.nesting.get(r, ()) if o not in named]
+
+    def read_as(self, role: str, other: str) -> GuideTerms:
+        """These terms with `role`'s names read as naming `other`: "AI architect" as the AI/ML
+        Architect."""
+        roles = {r: p for r, p in self.roles.items() if r != role}
+        roles[other] = re.compile(f"{self.roles[other].pattern}|{self.roles[role].pattern}")
+        return replace(self, roles=roles)
 
     def roles_in(self, text: str) -> list[tuple[str, tuple[int, int]]]:
         """The roles a text names, with their spans in `self.plain(text)`."""

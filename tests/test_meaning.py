@@ -599,3 +599,31 @@ def test_a_phase_named_with_a_level_word_and_a_typo_is_answered_from_the_facts(c
         "Phase 3: Advanced Architectures and Specialization lists these resources [1]. "
         "Coursera: Deep Learning Specialization by Andrew Ng [1]."
     )
+
+
+def test_a_role_named_inside_another_s_name_may_mean_that_other_move(retriever):
+    terms = retriever.terms
+    # Read from the guides' own end roles: "AI Architect" lies inside "AI/ML Architect".
+    assert terms.nesting == {"AI Architect": ("AI/ML Architect",)}
+    assert terms.nested_in("Which AI architect skills are rated advanced?") == [
+        ("AI Architect", "AI/ML Architect")
+    ]
+    # Where the move starts, or the other role itself, settles it.
+    assert terms.nested_in("From deep learning engineer to AI architect: which skills?") == []
+    assert terms.nested_in("AI architect or AI/ML architect: which skills?") == []
+    read = terms.read_as("AI Architect", "AI/ML Architect")
+    assert [r for r, _ in read.roles_in("the AI architect skills checklist")] == ["AI/ML Architect"]
+
+
+def test_the_coach_reads_the_other_move_when_the_named_one_holds_no_answer(coach_with):
+    coach, fake = coach_with("The model should not be asked.")
+    answer = coach.ask("Which of the AI architect skills are at an advanced level?")
+    assert answer.path == "facts" and not fake.requests
+    assert answer.answer == "System Design: Advanced [1]. ML Infrastructure: Advanced [2]."
+    assert {c.source for c in answer.citations} == {"002_f509431828cc4a69.txt"}
+    assert answer.not_covered.startswith("“AI Architect” is read here as AI/ML Architect")
+    # A question the AI Architect move's own guide answers stays with it.
+    answer = coach.ask("How many weeks is the AI architect roadmap in total?")
+    assert answer.answer.startswith("The roadmap's 5 phases add up to 28 weeks [1].")
+    assert {c.source for c in answer.citations} == {"000_9e3a73c7d27677eb.txt"}
+    assert not answer.not_covered
