@@ -21,6 +21,7 @@ from coach.facts import (
     Certification,
     DestinationRole,
     Fact,
+    InterviewQuestion,
     Item,
     PayFigure,
     Phase,
@@ -89,6 +90,7 @@ NOUNS = {
     SourceRole: "starting role",
     DestinationRole: "role",
     Story: "story",
+    InterviewQuestion: "interview question",
 }
 
 
@@ -448,6 +450,13 @@ def _about_things(
         guide = having[0]
         things = kind_set(facts[guide], asked.kind, question, terms)
         picked = _selects(question, terms, asked)
+        # A category the guide writes for things of this kind, said in the question, selects them
+        # ("the system design interview questions").
+        plain = layout().plain(question)
+        said = {
+            c for t in things for c in _categories(t) if re.search(rf"(?<!\w){re.escape(c)}(?!\w)", plain)
+        }
+        asked.filters = list(dict.fromkeys([*asked.filters, *sorted(said)]))
     elif (
         follow and state and state.entities and (asked.back or asked.extreme or asked.filters or asked.opener)
     ):
@@ -800,6 +809,8 @@ def _chunk(t: Fact, attribute: str, overview: str) -> str:
 
 
 def _name_value(t: Fact) -> Value:
+    if isinstance(t, InterviewQuestion):
+        return t.question
     return t.title if isinstance(t, Phase | Story) else t.name  # type: ignore[union-attr]
 
 
@@ -811,6 +822,9 @@ def _named(t: Fact) -> Value:
 
 
 def _categories(t: Fact) -> set[str]:
+    """The categories a thing is in: a skill's priority and level, an interview question's kind."""
+    if isinstance(t, InterviewQuestion):
+        return {t.category.lower()} if t.category else set()
     return {v.text.lower() for v in (getattr(t, "priority", None), getattr(t, "level", None)) if v}
 
 
@@ -818,6 +832,10 @@ def _fact_line(t: Fact, overview: str) -> Line:
     """One thing as a fact line: "Deep Learning Frameworks (PyTorch): Critical, 6 weeks."."""
     if isinstance(t, Phase):
         return _phase_line(t, overview)
+    if isinstance(t, InterviewQuestion):  # the question, then what the guide says to cover
+        head = t.question.text if t.question.text.endswith("?") else f"{t.question.text}:"
+        said = f"{head} {t.hint.text}" if t.hint else head.rstrip(":")
+        return Line(f"{said.rstrip('.')}.", (t.question.chunk,), tuple(v for v in (t.question, t.hint) if v))
     if isinstance(t, Skill):
         stated = [t.priority, t.level, t.duration]
     elif isinstance(t, Certification):

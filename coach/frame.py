@@ -89,8 +89,9 @@ KINDS: dict[type, str] = {
     SourceRole: r"source roles?|starting roles?|(?:roles?|backgrounds?) (?:into|coming into|moving into)",
     DestinationRole: r"destination roles?|roles? (?:out of|after|beyond)|next roles?",
     Story: r"(?:success )?stor(?:y|ies)",
+    InterviewQuestion: r"interview questions?",
 }
-TIE_ORDER = (Skill, Certification, SourceRole, DestinationRole, Phase, Story)
+TIE_ORDER = (Skill, Certification, SourceRole, DestinationRole, Phase, Story, InterviewQuestion)
 # Words that point back to the thing(s) the previous turn was about.
 ONE = re.compile(r"\b(?:it|its|that one|this one|that|this|the (?:phase|stage|skill|certification|role))\b")
 MANY = re.compile(r"\b(?:those|these|they|them|their|which one|which of|of the)\b")
@@ -369,4 +370,5 @@ def unnamed_modifier(question: str, facts: list[Fact], terms: GuideTerms, asked:
     for f in facts:
         if isinstance(f, asked.kind):
             known |= _name_words(f) | set(tokenize(layout().plain(f.section)))
+            known |= set(tokenize(getattr(f, "category", "") or ""))  # "the leadership interview questions"
     return any(set(tokenize(word)) - known for word in before)

@@ -202,6 +202,27 @@ def test_a_kind_of_thing_is_listed_whole_or_by_the_category_asked(read):
     ]
 
 
+def test_interview_questions_are_listed_whole_or_by_the_category_the_guide_gives(read):
+    lines = read("Which interview questions should I prepare for as an AI/ML Architect?")
+    assert len(lines) == 9 and lines[:2] == [
+        "The guide lists these interview questions.",
+        "Design a real-time ML inference system that serves 10K requests/second: Focus on model serving"
+        " patterns, caching embeddings, horizontal scaling, and latency budgets.",
+    ]
+    # The categories are the guide's own ("Leadership"), read from its facts.
+    assert read("Which leadership interview questions does the AI/ML architect guide have?") == [
+        "The guide lists these leadership interview questions.",
+        "How do you evaluate build vs buy for ML infrastructure? Consider team expertise, maintenance"
+        " burden, vendor lock-in, total cost of ownership.",
+        "Describe your approach to ML system observability: Cover model metrics, data quality monitoring,"
+        " alerting thresholds, and incident response.",
+    ]
+    assert read("Which skills are at an advanced level on the AI/ML architect checklist?") == [
+        "System Design: Advanced.",
+        "ML Infrastructure: Advanced.",
+    ]
+
+
 def test_extremes_over_things_are_computed_from_their_figures(read):
     assert read("Which bridge certification is the cheapest?") == [
         "The cheapest certification is TensorFlow Developer Certificate, at ~$100."
