@@ -653,7 +653,7 @@ def _thing_lines(
     largest or smallest (computed from the figures as the guide writes them, ties all named).
     Returns the things the answer is about, and its sentences; None when the guide doesn't say."""
     if operation == "list":
-        noun = NOUNS[type(things[0])] + ("s" if len(things) > 1 else "")
+        noun = _plural(NOUNS[type(things[0])]) if len(things) > 1 else NOUNS[type(things[0])]
         which = " ".join(sorted({c for t in things for c in _categories(t)} & set(asked.filters)))
         names = tuple(_name_value(t) for t in things)
         if isinstance(things[0], Phase):
@@ -806,6 +806,11 @@ def _chunk(t: Fact, attribute: str, overview: str) -> str:
     if isinstance(value, Value):
         return value.chunk
     return _name_value(t).chunk
+
+
+def _plural(noun: str) -> str:
+    """ "story" -> "stories", "phase" -> "phases"."""
+    return f"{noun[:-1]}ies" if re.search(r"[^aeiou]y$", noun) else f"{noun}s"
 
 
 def _name_value(t: Fact) -> Value:

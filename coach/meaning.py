@@ -540,6 +540,8 @@ class MeaningReader:
             for m in re.finditer(rf"\b(?:{said})\b", text, re.IGNORECASE)
             for stem in tokenize(m.group(0))
         }
+        # A term names a thing: one of its words is used as a noun ("can I move to" names nothing).
+        things = {stem for word in nouns_in(self.terms.corrected(text)) for stem in tokenize(word)}
         runs: list[tuple[int, int]] = []  # (start, end) of each term found, longest first
         places: dict[Value, None] = {}
         for n in range(min(4, len(words)), 0, -1):
@@ -549,6 +551,8 @@ class MeaningReader:
                 run = words[i : i + n]
                 if set(run) <= asking or min(self._spread.get(w, 0) for w in run) > MENTIONS:
                     continue  # none of its words is one of few passages': it names nothing in particular
+                if not set(run) & things:
+                    continue
                 found = self._places(" ".join(run), guides)
                 if 0 < len(found) <= MENTIONS:
                     runs.append((i, i + n))
