@@ -58,6 +58,7 @@ ATTRIBUTES = {
     r"|longer|shorter|faster|quicker",
     "difficulty": r"how (?:hard|difficult|tough|challenging)|difficulty|difficult|harder|easier",
     "salary_change": r"salary (?:change|increase|jump|bump|rise|gain)|pay (?:change|increase|rise|bump)|raise",
+    "demand": r"demand",  # the guides' own label for it
     # What a starting role lacks: its gap, in the words people ask it with ("what does a tester
     # need to become ...", "what do I lack").
     "gap": r"gaps?|lacks?|lacking|needs? to (?:become|be|move|switch|transition|get)",
@@ -194,7 +195,10 @@ def _about_moves(
     if attribute == "gap":  # what a starting role the asker names lacks, or the guide's list of gaps
         return _source_gap(facts, named, terms, text or question) or _list(question, facts, terms, text)
     moves = two_moves(question, terms) if asked.extreme or asked.compare or " or " in plain else []
-    guides = [only] if only else moves or settled_guides(text or question, terms)
+    # A role alone names the move that leads to it ("how in demand are AI architects?"), but
+    # not the moves an extreme or a comparison ranks.
+    ranked = bool(asked.extreme or asked.compare)
+    guides = [only] if only else moves or settled_guides(text or question, terms, loose=not ranked)
     if not guides and state and state.guides and not terms.roles_in(question):
         guides = list(state.guides)
     if not guides or any(_names_an_item(question, facts.get(g, []), terms) for g in guides):
@@ -609,8 +613,11 @@ def _answer(attribute: str, facts: list[Fact], overview: str) -> list[Line] | No
     value = getattr(transition, attribute)
     if value is None:
         return None
-    what = "rates the difficulty as" if attribute == "difficulty" else "gives a salary change of"
-    lines = [Line(f"The guide {what} {value.text}.", (value.chunk,), (value,))]
+    said = {
+        "difficulty": f"The guide rates the difficulty as {value.text}.",
+        "demand": f"On demand, the guide says: {value.text.rstrip('.')}.",
+    }.get(attribute, f"The guide gives a salary change of {value.text}.")
+    lines = [Line(said, (value.chunk,), (value,))]
     if attribute == "salary_change":  # the same change stated again, differently, elsewhere
         lines += [
             Line(

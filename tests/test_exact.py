@@ -202,6 +202,15 @@ def test_a_kind_of_thing_is_listed_whole_or_by_the_category_asked(read):
     ]
 
 
+def test_a_role_alone_names_the_move_that_leads_to_it_for_its_own_facts(read):
+    assert read("How in demand are AI architects?") == [
+        "On demand, the guide says: High demand as enterprises scale AI initiatives and require experts"
+        " to design robust, enterprise-grade AI platforms."
+    ]
+    # Not for a ranking: the move's own timeline is no answer to which start is quickest.
+    assert read("Which source role has the shortest timeline into AI Architect?") is None
+
+
 def test_interview_questions_are_listed_whole_or_by_the_category_the_guide_gives(read):
     lines = read("Which interview questions should I prepare for as an AI/ML Architect?")
     assert len(lines) == 9 and lines[:2] == [
@@ -381,7 +390,7 @@ def test_every_sentence_of_an_exact_answer_traces_to_the_spans_of_the_values_it_
             verdicts = trace(line.text, line.values, line.computed, cited, by_id, CORPUS, line.figures)
             assert verdicts and all(verdicts), (question, line)
             lines += 1
-    assert (answered, lines) == (169, 507)
+    assert (answered, lines) == (172, 510)
 
 
 def test_the_trace_fails_a_sentence_whose_values_are_not_where_it_says(guides):
