@@ -49,20 +49,13 @@ from coach.frame import (
 )
 from coach.layout import layout
 from coach.lexical import tokenize
+from coach.lexicon import lexicon
 from coach.records import Chunk
 from coach.terms import GuideTerms, listed_roles, without_names
 
-# What a question can ask of a move as a whole, in the words people use for it.
-ATTRIBUTES = {
-    "timeline": r"how long|timeline|time ?frame|how many (?:months|weeks|years)|how much time|duration"
-    r"|longer|shorter|faster|quicker",
-    "difficulty": r"how (?:hard|difficult|tough|challenging)|difficulty|difficult|harder|easier",
-    "salary_change": r"salary (?:change|increase|jump|bump|rise|gain)|pay (?:change|increase|rise|bump)|raise",
-    "demand": r"demand",  # the guides' own label for it
-    # What a starting role lacks: its gap, in the words people ask it with ("what does a tester
-    # need to become ...", "what do I lack").
-    "gap": r"gaps?|lacks?|lacking|needs? to (?:become|be|move|switch|transition|get)",
-}
+# What a question can ask of a move as a whole, in the words people use for it (`lexicon.toml`'s
+# [move_asks]).
+ATTRIBUTES = lexicon().move_asks
 # A plan asked for in the asker's hours ("a plan at 10 hours a week"), and a week of it.
 PLAN_ASK = re.compile(r"\b(?:plan|schedule)\b")
 HOURS = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h)\b")
@@ -597,7 +590,7 @@ def _names_an_item(question: str, facts: list[Fact], terms: GuideTerms) -> bool:
         elif isinstance(f, Item):
             names |= set(tokenize(f.list.split(" > ")[-1] + " " + (f.name.text if f.name else "")))
     roles = {t for r in terms.roles for t in tokenize(r)}
-    return bool(asked & (names - roles - set(tokenize(" ".join(ATTRIBUTES.values()).replace("|", " ")))))
+    return bool(asked & (names - roles - lexicon().move_asking))
 
 
 def _label(facts: list[Fact]) -> str:

@@ -33,22 +33,12 @@ from coach.facts import (
 )
 from coach.layout import layout
 from coach.lexical import tokenize
+from coach.lexicon import lexicon
 from coach.terms import NAME_RUN, GuideTerms, listed_roles, meant_guides, without_names
 
-# What a question can ask of a thing inside a guide, in the words people use, and the field of
-# each kind of fact that states it.
-ATTRIBUTE_WORDS = {
-    "duration": r"how long|timelines?|time ?frames?|how many (?:weeks|months)|weeks?|months?|duration|how much time|takes?|spend",
-    "priority": r"how important|importance|priority|prioriti[sz]e",
-    "level": r"levels?|how (?:good|deep|proficient|advanced|strong)|proficiency",
-    "resources": r"resources?|books?|materials?|courses?|recommend\w*|suggest\w*|how (?:do|should|can) i learn",
-    "tasks": r"tasks?|(?:have|has) (?:me|you|us) do|(?:do|should|will|would|must) (?:i|you|we) (?:do|work on)"
-    r"|what to do|involve\w*|cover\w*|happens?|look like|consists?",
-    "cost": r"costs?|price\w*|how much|expensive|cheap\w*|pricey|priciest",
-    "purpose": r"validat\w*|purpose|what (?:is it|are they) for|good for|prove\w*|show\w*",
-    "pay": r"pay|pays|paid|salary|salaries|earn\w*|compensation",
-    "age": r"how old|age",
-}
+# What a question can ask of a thing inside a guide, in the words people use (`lexicon.toml`'s
+# [asks]), and the field of each kind of fact that states it.
+ATTRIBUTE_WORDS = lexicon().asks
 FIELDS: dict[str, dict[type, str]] = {
     "duration": {Skill: "duration", Phase: "duration", SourceRole: "timeline"},
     "priority": {Skill: "priority"},
@@ -62,35 +52,20 @@ FIELDS: dict[str, dict[type, str]] = {
 }
 LABELS = {"duration": "weeks", "resources": "resources", "tasks": "tasks", "pay": "pay", "age": "age"}
 # The largest or smallest of something: (attribute, direction, words).
-EXTREMES = (
-    ("priority", "max", r"most important|highest priority|top priority|most critical"),
-    ("priority", "min", r"least important|lowest priority"),
-    ("duration", "max", r"longest|longer|slowest|most (?:weeks|time)|more (?:weeks|time)"),
-    (
-        "duration",
-        "min",
-        r"shortest|shorter|quickest|quicker|fastest|faster|fewest weeks|fewer weeks|least time|less time",
-    ),
-    ("cost", "max", r"most expensive|more expensive|priciest|costs? (?:the )?most|costs? more"),
-    ("cost", "min", r"cheapest|cheaper|least expensive|less expensive|costs? (?:the )?least|costs? less"),
-    (
-        "pay",
-        "max",
-        r"pays? (?:the )?most|pays? more|highest[- ]paid|best[- ]paid|highest pay|earns? (?:the )?most",
-    ),
-    ("pay", "min", r"pays? (?:the )?least|pays? less|lowest[- ]paid|lowest pay|earns? (?:the )?least"),
-)
+EXTREMES = lexicon().extremes
 COMPARE = re.compile(r"\b(?:compare\w*|comparison|versus|vs|difference|side by side)\b")
-# The kinds of thing a question can ask for as a whole ("which certifications ...").
-KINDS: dict[type, str] = {
-    Skill: r"skills?",
-    Phase: r"phases?|stages?|steps?",
-    Certification: r"certifications?|certs?|certificates?|credentials?",
-    SourceRole: r"source roles?|starting roles?|(?:roles?|backgrounds?) (?:into|coming into|moving into)",
-    DestinationRole: r"destination roles?|roles? (?:out of|after|beyond)|next roles?",
-    Story: r"(?:success )?stor(?:y|ies)",
-    InterviewQuestion: r"interview questions?",
+# The kinds of thing a question can ask for as a whole ("which certifications ..."), by the name
+# `lexicon.toml`'s [kinds] gives their words under.
+KIND_NAMES: dict[type, str] = {
+    Skill: "skill",
+    Phase: "phase",
+    Certification: "certification",
+    SourceRole: "starting role",
+    DestinationRole: "next role",
+    Story: "story",
+    InterviewQuestion: "interview question",
 }
+KINDS: dict[type, str] = {kind: lexicon().kinds[name] for kind, name in KIND_NAMES.items()}
 TIE_ORDER = (Skill, Certification, SourceRole, DestinationRole, Phase, Story, InterviewQuestion)
 # Words that point back to the thing(s) the previous turn was about.
 ONE = re.compile(r"\b(?:it|its|that one|this one|that|this|the (?:phase|stage|skill|certification|role))\b")
@@ -103,9 +78,9 @@ NUMBERED_PHASE = re.compile(
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "first": 1, "second": 2}
 NUMBER_WORDS |= {"third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "last": -1, "final": -1}
 # Words that say what is asked, not which thing: never read as part of a thing's name.
-ASKING = set(tokenize(" ".join(ATTRIBUTE_WORDS.values()).replace("|", " ") + " " + " ".join(KINDS.values())))
-ASKING |= set(tokenize("learn learning need needs guide list lists give gives expect expects one"))
-ASKING |= set(tokenize(" ".join(words for _, _, words in EXTREMES).replace("|", " ")))
+ASKING = set(lexicon().asking) | set(
+    tokenize("learn learning need needs guide list lists give gives expect expects one")
+)
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, fields
-from pathlib import Path
+from dataclasses import fields
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -40,6 +38,7 @@ from coach.facts import (
 )
 from coach.layout import layout
 from coach.lexical import tokenize
+from coach.lexicon import Lexicon, lexicon
 from coach.reader import MOVE_FACTS, Catalog, Request, Topic
 from coach.records import Chunk
 from coach.terms import GuideTerms
@@ -48,7 +47,6 @@ from coach.verify import SENTENCE_END, quantities_in
 if TYPE_CHECKING:
     from coach.frame import Asked
 
-LEXICON_FILE = Path(__file__).with_name("lexicon.toml")
 # How near the question a list's heading must be, by meaning, for the question to be about it
 # (cosine of the embedder's vectors; chosen on the golden set's dev half).
 NEAR = 0.35
@@ -99,57 +97,6 @@ QUOTED = re.compile(r"(?<!\w)['\"‘“]([^'\"’”\n]{3,60}?)['\"’”](?!\w)
 CAPITALS = re.compile(r"\b[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*\b")
 
 Embed = Callable[[list[str]], Sequence[np.ndarray]]
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    """The phrases of `lexicon.toml`, each compiled to whole-word patterns over the plain text."""
-
-    operations: tuple[tuple[str, re.Pattern[str]], ...]
-    units: dict[str, float]  # a time word and how many weeks it is (0 for hours)
-    numbers: dict[str, int]
-    role: re.Pattern[str]
-    skills: re.Pattern[str]
-    hours: re.Pattern[str]
-    stop: frozenset[str]  # words that end what a "how many" counts
-    role_ends: frozenset[str]  # words that end the asker's own role
-    after: re.Pattern[str]  # a follow-up asking for the entry after the previous one
-    compare_by: tuple[tuple[str, re.Pattern[str]], ...]  # a move's value, by the comparatives that ask it
-    figures: tuple[
-        tuple[str, re.Pattern[str], dict[str, str]], ...
-    ]  # kind, its asking phrases, what each asks
-    figure_words: dict[str, re.Pattern[str]]  # kind: the words that state one without digits
-    clause: re.Pattern[str]  # where a question goes on to ask a second thing ("..., and how long ...")
-    holds: dict[str, re.Pattern[str]]  # "learn" / "have": how a sentence says what its things are
-    one_unit: re.Pattern[str]  # a unit of time named without a number ("this week")
-
-
-def _words(phrases: list[str]) -> re.Pattern[str]:
-    spelled = sorted((re.escape(p) for p in phrases), key=len, reverse=True)
-    return re.compile(rf"(?<![\w'])(?:{'|'.join(spelled)})(?![\w'])")
-
-
-@functools.cache
-def lexicon(path: Path = LEXICON_FILE) -> Lexicon:
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    asker = data["asker"]
-    return Lexicon(
-        tuple((op, _words(phrases)) for op, phrases in data["operations"].items()),
-        {k: float(v) for k, v in data["units"].items()},
-        {k: int(v) for k, v in data["numbers"].items()},
-        _words(asker["role"]),
-        _words(asker["skills"]),
-        _words(asker["hours"]),
-        frozenset(data["count"]["stop"]),
-        frozenset(asker["role_ends"]),
-        _words(data["follow_up"]["after"]),
-        tuple((value, _words(phrases)) for value, phrases in data["compare_by"].items()),
-        tuple((kind, _words(list(asks)), asks) for kind, asks in data["figures"].items()),
-        {kind: _words(phrases) for kind, phrases in data["figure_words"].items()},
-        re.compile(rf",?\s+and\s+(?={_words(data['clause']['asks']).pattern})"),
-        {kind: _words(phrases) for kind, phrases in data["holds"].items()},
-        re.compile(rf"{_words(data['one_unit']['words']).pattern}\s+(\w+)"),
-    )
 
 
 def _number(word: str, words: Lexicon) -> float | None:

@@ -340,7 +340,7 @@ def other_kind(sentence: str, evidence: Evidence) -> tuple[str, str] | None:
     """A sentence that says its things are to be learned ("you'll need to learn X") where its
     passage lists what transfers, or the other way round: (what it says, what the passage holds).
     None when the sentence says neither or both, or the passage is under no list of either kind."""
-    from coach.meaning import lexicon
+    from coach.lexicon import lexicon
 
     held = {h.holds for h in evidence.lists if h.holds and h.heading in evidence.under}
     plain = layout().plain(sentence)
