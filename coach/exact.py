@@ -51,7 +51,7 @@ from coach.layout import layout
 from coach.lexical import tokenize
 from coach.lexicon import lexicon
 from coach.records import Chunk
-from coach.terms import GuideTerms, listed_roles, without_names
+from coach.terms import PATH_WORD, GuideTerms, listed_roles, without_names
 
 # What a question can ask of a move as a whole, in the words people use for it (`lexicon.toml`'s
 # [move_asks]).
@@ -181,6 +181,9 @@ def _about_moves(
         wanted = [state.attribute]  # "and for the ML engineer move?": the same, of another move
     if not wanted and asked.compare:  # "compare the AI architect and ML engineer paths": all of it
         return _side_by_side(question, facts, terms)
+    ranked = _moves_ranked(question, facts, terms, asked, wanted)
+    if ranked is not None:
+        return ranked
     if len(wanted) != 1:
         return _list(question, facts, terms, text) if not wanted and not asked.extreme else None
     attribute = wanted[0]
@@ -591,6 +594,73 @@ def _names_an_item(question: str, facts: list[Fact], terms: GuideTerms) -> bool:
             names |= set(tokenize(f.list.split(" > ")[-1] + " " + (f.name.text if f.name else "")))
     roles = {t for r in terms.roles for t in tokenize(r)}
     return bool(asked & (names - roles - lexicon().move_asking))
+
+
+# What an extreme ranks, when the moves themselves are ranked: a time is the move's timeline, a
+# pay its salary change.
+MOVE_RANKED = {"duration": "timeline", "pay": "salary_change"}
+
+
+def _moves_ranked(
+    question: str, facts: dict[str, list[Fact]], terms: GuideTerms, asked: Asked, wanted: list[str]
+) -> Exact | None:
+    """The moves ranked by a figure each states ("which path is fastest?", "which move has the
+    biggest salary increase?"): every move that states it, cited, then the one that wins (all that
+    no other beats at both ends); the moves that state none, named. None unless the question asks
+    an extreme of the moves themselves, naming no role and no kind of thing."""
+    plain = terms.plain(question)
+    if terms.roles_in(question) or asked.kind is not None or not re.search(rf"\b{PATH_WORD}\b", plain):
+        return None
+    words = lexicon()
+    largest = next(
+        (op for op, p in words.operations if op in ("largest", "smallest") and p.search(plain)), ""
+    )
+    direction = asked.extreme[1] if asked.extreme else {"largest": "max", "smallest": "min"}.get(largest, "")
+    attribute = (
+        MOVE_RANKED.get(asked.extreme[0], "") if asked.extreme else (wanted[0] if len(wanted) == 1 else "")
+    )
+    if not direction or attribute not in ("timeline", "salary_change"):
+        return None
+    stated: list[tuple[str, str, Value]] = []  # (guide, move, value)
+    lines: list[Line] = []
+    silent: list[str] = []
+    what = attribute.replace("_", " ")
+    for guide in sorted(facts):
+        move = next((f for f in facts[guide] if isinstance(f, Transition)), None)
+        if move is None:
+            continue
+        value = getattr(move, attribute)
+        # A move whose guide states no timeline, by the one its title names ("4-Month").
+        titled = value is None and attribute == "timeline" and move.headline_duration is not None
+        value = move.headline_duration if titled else value
+        if value is None or _magnitude(value) is None:
+            silent.append(name_of(move))
+            continue
+        stated.append((guide, name_of(move), value))
+        said = f'its title calls it a "{value.text}" transition' if titled else f"a {what} of {value.text}"
+        lines.append(Line(f"{name_of(move)}: {said}.", (value.chunk,), (value,)))
+    if len(stated) < 2:
+        return None
+    figures = {g: _magnitude(v) for g, _, v in stated}
+    sign = 1 if direction == "max" else -1
+    best = [
+        m
+        for g, m, _ in stated
+        if not any(_beats(figures[o], figures[g], sign) for o, _, _ in stated if o != g)
+    ]
+    word = {"timeline": {"max": "longest", "min": "shortest"}}.get(
+        attribute, {"max": "largest", "min": "smallest"}
+    )
+    verdict = (
+        f"The {word[direction]} {what} of these is {best[0]}'s."
+        if len(best) == 1
+        else f"Of these, {' and '.join(best)} are the {word[direction]}, their figures overlapping."
+    )
+    inputs = tuple(v for _, _, v in stated)
+    lines.append(Line(verdict, tuple(dict.fromkeys(v.chunk for v in inputs)), inputs, computed=True))
+    missing = f"No {what} for the move is stated in the guide of {'; '.join(silent)}." if silent else ""
+    guides = tuple(g for g, _, _ in stated)
+    return Exact(attribute, guides, tuple(lines), missing, Frame(guides, (), attribute, "compare"))
 
 
 def _label(facts: list[Fact]) -> str:

@@ -211,6 +211,34 @@ def test_a_role_alone_names_the_move_that_leads_to_it_for_its_own_facts(read):
     assert read("Which source role has the shortest timeline into AI Architect?") is None
 
 
+def test_the_moves_themselves_are_ranked_by_a_figure_each_states(guides, read):
+    assert read("Which path is fastest?") == [
+        "Deep Learning Engineer → AI Architect: a timeline of 6-9 months.",
+        'Deep Learning Engineer → Machine Learning Engineer: its title calls it a "4-Month" transition.',
+        "Backend Developer → Deep Learning Engineer: a timeline of 9-12 months.",
+        "The shortest timeline of these is Deep Learning Engineer → Machine Learning Engineer's.",
+    ]
+    facts, terms, chunks = guides
+    exact = read_exact("Which move has the biggest salary increase?", facts, terms, chunks)
+    assert [line.text for line in exact.lines] == [
+        "Deep Learning Engineer → AI Architect: a salary change of +20%.",
+        "Backend Developer → Deep Learning Engineer: a salary change of +40%.",
+        "The largest salary change of these is Backend Developer → Deep Learning Engineer's.",
+    ]
+    assert exact.missing == (
+        "No salary change for the move is stated in the guide of Deep Learning Engineer → Machine Learning"
+        " Engineer; AI/ML Architect path; AI Engineer path."
+    )
+    by_id = {c.id: c for c in chunks}
+    for line in exact.lines:  # each value where its guide holds it, in a chunk the sentence cites
+        cited = [by_id[c] for c in line.chunks]
+        assert all(trace(line.text, line.values, line.computed, cited, by_id, CORPUS, line.figures)), line
+    # A kind of thing named, or a role, is ranked within its guide as before.
+    assert read("Which phase is the longest in the backend roadmap?") == [
+        "The longest phase is Phase 3: Advanced Architectures and Specialization, at 10 weeks."
+    ]
+
+
 def test_interview_questions_are_listed_whole_or_by_the_category_the_guide_gives(read):
     lines = read("Which interview questions should I prepare for as an AI/ML Architect?")
     assert len(lines) == 9 and lines[:2] == [
