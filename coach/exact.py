@@ -51,6 +51,7 @@ from coach.layout import layout
 from coach.lexical import tokenize
 from coach.lexicon import lexicon
 from coach.records import Chunk
+from coach.roles import TARGET_CUE
 from coach.terms import PATH_WORD, GuideTerms, listed_roles, without_names
 
 # What a question can ask of a move as a whole, in the words people use for it (`lexicon.toml`'s
@@ -191,10 +192,13 @@ def _about_moves(
     if attribute == "gap":  # what a starting role the asker names lacks, or the guide's list of gaps
         return _source_gap(facts, named, terms, text or question) or _list(question, facts, terms, text)
     moves = two_moves(question, terms) if asked.extreme or asked.compare or " or " in plain else []
-    # A role alone names the move that leads to it ("how in demand are AI architects?"), but
-    # not the moves an extreme or a comparison ranks.
-    ranked = bool(asked.extreme or asked.compare)
-    guides = [only] if only else moves or settled_guides(text or question, terms, loose=not ranked)
+    # A role alone names the move that leads to it when the question asks of the role itself (its
+    # demand) or names it as where the asker is going ("how long to become an AI engineer?"); not
+    # a role named as a background ("architects without a deep learning background"), nor the
+    # moves an extreme or a comparison ranks.
+    aimed = attribute == "demand" or bool(_targets(text or question, terms))
+    loose = aimed and not (asked.extreme or asked.compare)
+    guides = [only] if only else moves or settled_guides(text or question, terms, loose=loose)
     if not guides and state and state.guides and not terms.roles_in(question):
         guides = list(state.guides)
     if not guides or any(_names_an_item(question, facts.get(g, []), terms) for g in guides):
@@ -661,6 +665,11 @@ def _moves_ranked(
     missing = f"No {what} for the move is stated in the guide of {'; '.join(silent)}." if silent else ""
     guides = tuple(g for g, _, _ in stated)
     return Exact(attribute, guides, tuple(lines), missing, Frame(guides, (), attribute, "compare"))
+
+
+def _targets(text: str, terms: GuideTerms) -> set[str]:
+    """The roles the text names as where a move goes ("become an AI engineer", "move into ...")."""
+    return {role for role, _ in terms.roles_in(" ".join(TARGET_CUE.findall(layout().plain(text))))}
 
 
 def _label(facts: list[Fact]) -> str:

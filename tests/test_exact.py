@@ -207,8 +207,14 @@ def test_a_role_alone_names_the_move_that_leads_to_it_for_its_own_facts(read):
         "On demand, the guide says: High demand as enterprises scale AI initiatives and require experts"
         " to design robust, enterprise-grade AI platforms."
     ]
+    assert (
+        read("How long does it take to become an AI architect?")[0]
+        == "The guide gives a timeline of 6-9 months."
+    )
     # Not for a ranking: the move's own timeline is no answer to which start is quickest.
     assert read("Which source role has the shortest timeline into AI Architect?") is None
+    # Nor for a role named as a background: whose move is meant is not said.
+    assert read("Do architects without a deep learning background have a harder time?") is None
 
 
 def test_the_moves_themselves_are_ranked_by_a_figure_each_states(guides, read):
