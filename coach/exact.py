@@ -174,7 +174,7 @@ def _about_moves(
     only: str | None = None,
 ) -> Exact | None:
     """A move's own facts: its timeline, difficulty or salary change; gaps; a list by heading."""
-    if asked.more:
+    if asked.more and not asked.compare:  # moves compared: "X and the Y" joins the two
         return None
     plain = terms.plain(question)
     wanted = [a for a, pattern in ATTRIBUTES.items() if re.search(rf"\b(?:{pattern})\b", plain)]

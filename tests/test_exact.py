@@ -239,6 +239,9 @@ def test_the_moves_themselves_are_ranked_by_a_figure_each_states(guides, read):
     for line in exact.lines:  # each value where its guide holds it, in a chunk the sentence cites
         cited = [by_id[c] for c in line.chunks]
         assert all(trace(line.text, line.values, line.computed, cited, by_id, CORPUS, line.figures)), line
+    # Two moves compared: "X and the Y" joins them, it asks no second thing.
+    lines = read("What's the difference between the AI architect and the AI/ML architect paths?")
+    assert lines[0] == 'Deep Learning Engineer → AI Architect, timeline: 6-9 months; "9-Month" (title).'
     # A kind of thing named, or a role, is ranked within its guide as before.
     assert read("Which phase is the longest in the backend roadmap?") == [
         "The longest phase is Phase 3: Advanced Architectures and Specialization, at 10 weeks."
