@@ -272,7 +272,8 @@ class Coach:
         # A role named inside another's name ("AI architect", inside "AI/ML Architect") may mean
         # that other: read so when the question names a list only the other's guide has, or
         # when the guide it names holds nothing that answers.
-        nested = self.retriever.terms.nested_in(reading.text) if standalone and not guide else []
+        terms = self.retriever.terms
+        nested = terms.nested_in(terms.corrected(reading.text)) if standalone and not guide else []
         ahead = [n for n in nested if self._names_list_of(reading.questions, n[1], n[0])]
         exact = self._read_as_other(ahead, reading, started, timings)
         if exact is None:
@@ -557,12 +558,13 @@ class Coach:
         self, pairs: list[tuple[str, str]], reading: Reading, started: float, timings: dict[str, float]
     ) -> list[Found | CheckedSentence | Answer] | None:
         """The events of a facts answer with the question's `role` read as `other`, for the first
-        (role, other) pair that has one, the reading said beside the answer; None when none has."""
+        (role, other) pair that has one, the reading said beside the answer; None when none has.
+        A refusal read so is none: that the other's guide lacks something says nothing of the move
+        the question names ("phase 4 of the AI architect roadmap, and how long?")."""
         for role, other in pairs:
             exact = self._from_facts(reading, started, None, None, True, timings, self._read_as(role, other))
-            if exact is not None:
-                answer = exact[-1]
-                assert isinstance(answer, Answer)
+            answer = exact[-1] if exact is not None else None
+            if isinstance(answer, Answer) and not answer.refused:
                 said = f"“{role}” is read here as {other}: the guide of that path holds what was asked."
                 answer.not_covered = " ".join(n for n in (said, answer.not_covered) if n)
                 return exact

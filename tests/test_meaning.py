@@ -627,3 +627,12 @@ def test_the_coach_reads_the_other_move_when_the_named_one_holds_no_answer(coach
     assert answer.answer.startswith("The roadmap's 5 phases add up to 28 weeks [1].")
     assert {c.source for c in answer.citations} == {"000_9e3a73c7d27677eb.txt"}
     assert not answer.not_covered
+
+
+def test_a_refusal_read_for_the_other_move_is_no_answer_for_the_one_named(coach_with):
+    coach, fake = coach_with(scripted("Phase 2 is Hands-On Implementation: Build and Deploy, 6 weeks [1]."))
+    answer = coach.ask("What's in phase 2 of the AI architect roadmap, and how long is it?")
+    # The AI/ML Architect path sets out no phases; that says nothing of the AI Architect move's.
+    assert "does not set out its roadmap's phases" not in answer.answer and not answer.refused
+    assert fake.requests and answer.path == "model"
+    assert not answer.not_covered.startswith("“AI Architect” is read here")
