@@ -51,7 +51,7 @@ from coach.layout import layout
 from coach.lexical import tokenize
 from coach.lexicon import lexicon
 from coach.records import Chunk
-from coach.roles import TARGET_CUE
+from coach.roles import aimed_at
 from coach.terms import PATH_WORD, GuideTerms, listed_roles, without_names
 
 # What a question can ask of a move as a whole, in the words people use for it (`lexicon.toml`'s
@@ -633,10 +633,8 @@ def _moves_ranked(
         move = next((f for f in facts[guide] if isinstance(f, Transition)), None)
         if move is None:
             continue
-        value = getattr(move, attribute)
-        # A move whose guide states no timeline, by the one its title names ("4-Month").
-        titled = value is None and attribute == "timeline" and move.headline_duration is not None
-        value = move.headline_duration if titled else value
+        value = move.stated(attribute)
+        titled = value is not None and getattr(move, attribute) is None  # by its title: "4-Month"
         if value is None or _magnitude(value) is None:
             silent.append(name_of(move))
             continue
@@ -669,7 +667,7 @@ def _moves_ranked(
 
 def _targets(text: str, terms: GuideTerms) -> set[str]:
     """The roles the text names as where a move goes ("become an AI engineer", "move into ...")."""
-    return {role for role, _ in terms.roles_in(" ".join(TARGET_CUE.findall(layout().plain(text))))}
+    return {role for role, _ in terms.roles_in(aimed_at(text))}
 
 
 def _label(facts: list[Fact]) -> str:

@@ -79,6 +79,12 @@ class Transition:
     salary_change: Value | None
     demand: Value | None
 
+    def stated(self, field: str) -> Value | None:
+        """The move's own value of a field; a timeline the guide doesn't state, by the one its
+        title names ("4-Month")."""
+        value = getattr(self, field, None)
+        return self.headline_duration if value is None and field == "timeline" else value
+
 
 @dataclass(frozen=True)
 class Skill:

@@ -566,8 +566,8 @@ def _move_facts(request: Request, facts: dict[str, list[Fact]]) -> Exact | None:
             # A path that gives no timeline of its own gives one for the asker's starting role.
             listed = listed_starts(facts.get(guide, []), role_names(request.current_role))
             value = next((f.timeline for f in listed if f.timeline), None)
-        if value is None and attr == "timeline" and t is not None:
-            value = t.headline_duration  # a guide that states no timeline names one in its title
+        if value is None and t is not None:
+            value = t.stated(attr)  # a guide that states no timeline names one in its title
         if value is None:
             return None
         label = f"{_label(facts[guide])}: " if len(request.guides) > 1 else "The guide gives "

@@ -46,6 +46,11 @@ def canonical_role(name: str) -> str:
     return next(iter(found)) if len(found) == 1 else name
 
 
+def aimed_at(text: str) -> str:
+    """The words the text names as where a move goes: what follows "become", "into", "as a" ..."""
+    return " ".join(TARGET_CUE.findall(layout().plain(text)))
+
+
 def guide_preference(query: str, guides: dict[str, tuple[str, str]]) -> dict[str, float]:
     """Score each guide (source -> (from_role, to_role)) by how clearly the query names its move.
 
@@ -57,7 +62,7 @@ def guide_preference(query: str, guides: dict[str, tuple[str, str]]) -> dict[str
     named = roles_in(query)
     if not named:
         return {}
-    targets = roles_in(" ".join(TARGET_CUE.findall(layout().plain(query))))
+    targets = roles_in(aimed_at(query))
     scores: dict[str, float] = {}
     for source, (from_role, to_role) in guides.items():
         start, goal = canonical_role(from_role), canonical_role(to_role)
