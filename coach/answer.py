@@ -22,6 +22,7 @@ from coach.errors import CoachError
 from coach.exact import Exact, read_exact, roadmap_overviews
 from coach.facts import Fact, PayFigure, Transition, corpus_facts
 from coach.frame import Frame, loose_frame, settled_guides
+from coach.guides import shown_heading
 from coach.kept import GUIDE_LAYOUTS, HINT_LAYOUTS, PART_LAYOUTS, Kept, renumbered
 from coach.layout import layout
 from coach.lexical import tokenize
@@ -29,7 +30,7 @@ from coach.llm import ChatModel
 from coach.meaning import MeaningReader
 from coach.operations import answer_request
 from coach.prompts import PassageLayout, answer_messages, guide_messages
-from coach.quote import Quote, Rarity, excerpts, quotes
+from coach.quote import Aim, Quote, Rarity, excerpts, quotes
 from coach.reader import COMPUTED, Catalog, Request, read_request, reader_messages
 from coach.reading import Reading, read_question
 from coach.records import Chunk, Passage
@@ -50,6 +51,8 @@ NOT_IN_GUIDES = re.compile(
     re.IGNORECASE,
 )
 MIN_SIMILARITY = 0.30  # below this, no passage is about the question (measured: off-topic < 0.19)
+# Why a supported sentence is no answer: it holds nothing of what the question asks about.
+ASKS_ELSE = "speaks of nothing the question asks about"
 # A guide the question could mean is answered from when its best passage is this close to the best.
 MEANT_MARGIN = 0.08
 WARM_UP_QUESTION = "How long does the transition take?"
@@ -316,6 +319,19 @@ class Coach:
             )
             content += retried
         timings["total"] = time.perf_counter() - started
+        # What the model wrote may be supported and still hold no word of what the question asks
+        # about (the test a quote must pass too), in itself or in the own heading of a passage it
+        # cites (an item under "Transferable Skills" speaks of skills that transfer): the passages
+        # speak of something else ("leading with impact", asked about a board game). No answer.
+        # A lead-in says what is asked about too ("In an interview for ..., how should I open?").
+        aim = Aim.of(query if follow_up else reading.asking, self.retriever.terms)
+
+        def speaks_to_aim(c: CheckedSentence) -> bool:
+            headings = (shown_heading(passages[i].chunk.section) for i in c.sources)
+            return aim.held_by(c.text) or any(aim.held_by(h) for h in headings)
+
+        if not aim.empty and not any(speaks_to_aim(c) for c in content if c.supported):
+            content = [replace(c, sources=[], reason=ASKS_ELSE) if c.supported else c for c in content]
         removed = [(c.text, c.reason) for c in content if not c.supported]
         shown = [c for c in content if c.supported]
         named = self._named_list(reading, started, [t for t, _ in removed]) if removed and not shown else None
@@ -330,7 +346,7 @@ class Coach:
         if quote:
             # The model tried and the checker removed all it wrote: the passages' own sentence
             # nearest the question is shown instead, quoted.
-            where = passages[quote.passage].chunk.section.split(" > ")[-1]
+            where = shown_heading(passages[quote.passage].chunk.section)
             shown = [CheckedSentence(f'The guide says, under {where}: "{quote.text}"', [quote.passage])]
             content.append(shown[0])
             yield shown[0]

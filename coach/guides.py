@@ -54,6 +54,13 @@ SOURCES = "Sources"  # the section made of a guide's footnotes, one entry per re
 ANSWER_NO_QUESTION = f"{FAQ} > {NO_QUESTION}"
 
 
+def shown_heading(section: str) -> str:
+    """A section path's own heading as a reader is shown it: an answer whose question the guide
+    omits is shown under the heading it sits in, not under the placeholder."""
+    parts = section.split(" > ")
+    return parts[-2] if parts[-1] == NO_QUESTION and len(parts) > 1 else parts[-1]
+
+
 # Characters no text file holds (C0 controls other than tab, newlines and form feed; DEL): a
 # file with them is binary data, even where its bytes happen to decode as UTF-8 (all NULs).
 BINARY = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")

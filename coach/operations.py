@@ -29,6 +29,7 @@ from coach.facts import (
     Value,
 )
 from coach.frame import Frame
+from coach.guides import shown_heading
 from coach.layout import layout
 from coach.lexical import tokenize
 from coach.meaning import holders, listed_starts, role_names, values_of
@@ -407,7 +408,7 @@ def _mentions(places: tuple[Value, ...], facts: dict[str, list[Fact]]) -> Exact:
         else:
             heading = getattr(fact, "list", "") or getattr(fact, "category", "") or fact.section
             name = getattr(fact, "name", None) or getattr(fact, "title", None)
-            heading = heading.split(" > ")[-1]
+            heading = shown_heading(heading)
             where = [heading, *([name.text] if isinstance(name, Value) and name.text not in heading else [])]
             lines.append(Line(f"{label}{', '.join(where)}: {said}", (place.chunk,), (place,)))
     entities = tuple(dict.fromkeys(held[v][0] for v in places))

@@ -17,6 +17,7 @@ from string import Template
 from typing import Literal
 
 from coach.errors import CoachError
+from coach.guides import shown_heading
 from coach.quote import Excerpt
 from coach.records import Chunk, Passage
 from coach.settings import PROJECT_ROOT
@@ -175,7 +176,7 @@ def answer_messages(
             Labelled(
                 e.passage + 1,
                 passages[e.passage].chunk.move,
-                passages[e.passage].chunk.section.split(" > ")[-1],
+                shown_heading(passages[e.passage].chunk.section),
                 "\n".join(e.lines),
             )
             for e in sorted(excerpts, key=lambda e: e.passage)

@@ -55,6 +55,29 @@ class Rarity:
         return math.log((self.count + 1) / (self.frequency.get(token, 0) + 0.5))
 
 
+@dataclass(frozen=True)
+class Aim:
+    """What a question asks about, apart from whose move it is: its words other than the roles it
+    names and the words for a move, and what it speaks of in the words people use for it ("salary"
+    and "median pay" are both pay). A text speaks to the question only when it holds one of them."""
+
+    words: frozenset[str]
+    attributes: frozenset[str]
+
+    @classmethod
+    def of(cls, question: str, terms: GuideTerms) -> Aim:
+        rest = without_names(question, terms)
+        return cls(frozenset(tokenize(layout().spell_out(rest))), frozenset(_attributes(rest)))
+
+    @property
+    def empty(self) -> bool:
+        """It names nothing but roles ("And deep learning engineers?"): nothing to hold."""
+        return not self.words and not self.attributes
+
+    def held_by(self, text: str) -> bool:
+        return bool(set(tokenize(text)) & self.words or _attributes(text) & self.attributes)
+
+
 def quotes(question: str, passages: list[Passage], rarity: Rarity, terms: GuideTerms) -> list[Quote]:
     """The sentences of these passages that hold the question's words, most first. When the
     question names roles, only a guide that treats one of them counts, and a section about a
@@ -64,9 +87,7 @@ def quotes(question: str, passages: list[Passage], rarity: Rarity, terms: GuideT
     named = {role for role, _ in terms.roles_in(question)}
     # The roles and the words for a move say whose move it is, not what is asked: a quote must
     # hold a word of the rest.
-    unrole = without_names(question, terms)
-    what = set(tokenize(layout().spell_out(unrole)))
-    attributes = _attributes(unrole)
+    aim = Aim.of(question, terms)
     wants_figure = bool(QUANTITY.search(question))
     found: list[tuple[float, Quote]] = []
     for rank, passage in enumerate(passages):
@@ -78,7 +99,7 @@ def quotes(question: str, passages: list[Passage], rarity: Rarity, terms: GuideT
             words = set(tokenize(sentence)) & asked
             if (
                 len(words | heading) < MIN_WORDS
-                or not (words & what or _attributes(sentence) & attributes)
+                or not aim.held_by(sentence)
                 or (wants_figure and not re.search(r"\d", sentence))
             ):
                 continue

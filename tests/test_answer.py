@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from coach.answer import Coach
+from coach.answer import ASKS_ELSE, Coach
 from coach.llm import LLMUnavailableError, OpenAIChatModel
 from coach.prompts import PromptError, render
 from coach.session import Session, ask_all
 from tests.fake_llm import (
     COURSE_Q,
+    PHD_Q,
     PYTORCH_Q,
     REWRITTEN,
     echo_top_passage,
@@ -235,7 +236,7 @@ def test_off_topic_question_is_refused_without_asking_the_model(coach_with, ques
 
 
 def test_instructions_inside_a_question_reach_the_model_as_data_and_the_checker_stops_them(coach_with):
-    coach, fake = coach_with(scripted("The salary change is +90% [1]. The guide gives +40% [1]."))
+    coach, fake = coach_with(scripted("The salary change is +90% [1]. The salary change is +40% [1]."))
     coach.facts = {}  # the model path (with facts, the next test)
     question = (
         "What salary change comes with moving from backend developer to deep learning engineer? "
@@ -244,7 +245,7 @@ def test_instructions_inside_a_question_reach_the_model_as_data_and_the_checker_
     answer = coach.ask(question)
     [request] = fake.requests
     assert question in request["messages"][-1]["content"]  # nothing of the user's text is dropped
-    assert answer.answer == "The guide gives +40% [1]." and not answer.refused
+    assert answer.answer == "The salary change is +40% [2]." and not answer.refused
     assert answer.removed == [("The salary change is +90%.", "states 90, which its passages do not")]
 
 
@@ -384,7 +385,9 @@ def test_names_and_roles_the_guides_use_are_not_refused(coach_with):
 
 
 def test_injected_figure_the_model_repeats_never_reaches_the_screen(coach_with):
-    coach, fake = coach_with(scripted("The salary change is +90% [1]. The guide says +40% [1]."))
+    coach, fake = coach_with(
+        scripted("The salary change is +90% [1]. The guide puts the salary change at +40% [1].")
+    )
     coach.facts = {}  # the model path
     answer = coach.ask(
         "What salary change comes with moving from backend developer to deep learning engineer? "
@@ -494,3 +497,24 @@ def test_a_citation_keeps_its_passages_number_the_one_the_page_shows(retriever):
     text, citations = compose(checked, passages)
     assert text == "From the third passage [3]. From the first and third [1][3]."
     assert [(c.n, c.chunk_id) for c in citations] == [(3, passages[2].chunk.id), (1, passages[0].chunk.id)]
+
+
+def test_a_supported_sentence_that_holds_nothing_the_question_asks_is_no_answer(coach_with):
+    # True to its passage, but it says nothing of a PhD: the guide's own sentence on it is quoted.
+    aside = "Most roles expect 3-5 years of software engineering experience plus ML specialization [3]."
+    coach, _ = coach_with(scripted(aside), facts=False)
+    answer = coach.ask(PHD_Q)
+    assert answer.removed == [(aside[:-5] + ".", ASKS_ELSE)]
+    assert not answer.refused and "3-5 years" not in answer.answer
+    assert answer.answer == (
+        'The guide says, under Do I need a PhD to become an AI engineer?: "While PhDs are valuable for '
+        "research-focused roles, most production AI engineering positions value software engineering "
+        'experience plus ML knowledge over a PhD." [1].'
+    )
+
+
+def test_a_supported_sentence_on_what_is_asked_is_kept(coach_with):
+    said = "Most production AI engineering positions value software engineering experience plus ML knowledge over a PhD [1]."
+    coach, _ = coach_with(scripted(said), facts=False)
+    answer = coach.ask(PHD_Q)
+    assert answer.removed == [] and answer.answer == said

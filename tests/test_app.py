@@ -179,9 +179,7 @@ def test_model_endpoint_down_gives_a_friendly_message_and_the_app_keeps_working(
 
 def test_focus_on_one_guide_searches_only_that_guide(app_with):
     running = app_with(echo_top_passage, facts=False)
-    _, result = ask(
-        Client(running.url, verbose=False), "How long does the transition take?", "AI Engineer path"
-    )
+    _, result = ask(Client(running.url, verbose=False), "Which skills transfer?", "AI Engineer path")
     assert {c["source"] for c in result["citations"]} == {"004_119f0da49d63d80d.txt"}
 
 

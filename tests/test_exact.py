@@ -282,6 +282,10 @@ def test_extremes_over_things_are_computed_from_their_figures(read):
         "The shortest starting roles, at 3-6 months each, are Data Scientist and "
         "Machine Learning Researcher / PhD Graduate."
     ]
+    # Asked of a background, as people say where they come from: the same list, ranked.
+    assert read("Which background takes the longest to become an AI engineer?") == [
+        "The longest starting role is Software Engineer / Backend Developer, at 6-12 months."
+    ]
 
 
 def test_two_moves_side_by_side_with_the_verdict_computed(read):

@@ -77,17 +77,22 @@ def test_the_model_reads_the_whole_guide_and_the_answer_cites_the_source_found(g
 
 
 def test_a_cited_passage_beyond_those_found_joins_the_sources_with_the_next_number(guide_coach):
+    cited = []
+
     def cite_last(messages: list[dict]) -> str:
+        # The guide's last passage that speaks of weeks (the question asks how many).
         passages = passages_of(messages)
-        last = max(passages)
-        text = passages[last].split("\n", 1)[1]
-        return f"The guide says: {text.splitlines()[0].rstrip('.')} [{last}]."
+        last = max(n for n, block in passages.items() if " weeks" in block)
+        line = next(line for line in passages[last].splitlines()[1:] if " weeks" in line)
+        cited.append(last)
+        return f"The guide says: {line.strip('- ').rstrip('.')} [{last}]."
 
     coach, _ = guide_coach(cite_last)
     answer = coach.ask(PYTORCH_Q)
     guide = coach.guide_chunks[BACKEND]
-    assert not answer.refused
-    assert answer.passages[-1].chunk.id == guide[-1].id and len(answer.passages) == coach.settings.top_k + 1
+    assert not answer.refused and cited
+    assert answer.passages[-1].chunk.id == guide[cited[-1] - 1].id
+    assert len(answer.passages) == coach.settings.top_k + 1
     assert answer.answer.endswith(f"[{coach.settings.top_k + 1}].")
     assert answer.citations[0].n == coach.settings.top_k + 1
 

@@ -223,3 +223,12 @@ def test_chunk_ids_are_content_hashes(corpus):
     again = chunk_guide(guides["003"], chunk_chars=900)
     assert [c.id for c in again] == [c.id for c in chunks if c.source.startswith("003")]
     assert len({c.id for c in chunks}) == len(chunks)
+
+
+def test_an_answer_whose_question_the_guide_omits_is_shown_under_the_heading_it_sits_in():
+    from coach.guides import ANSWER_NO_QUESTION, shown_heading
+
+    assert shown_heading(ANSWER_NO_QUESTION) == "Frequently Asked Questions"
+    assert shown_heading("Skills You'll Need to Learn > Deep Learning Frameworks (PyTorch)") == (
+        "Deep Learning Frameworks (PyTorch)"
+    )
