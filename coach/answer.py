@@ -319,12 +319,12 @@ class Coach:
             )
             content += retried
         timings["total"] = time.perf_counter() - started
-        # What the model wrote may be supported and still hold no word of what the question asks
-        # about (the test a quote must pass too), in itself or in the own heading of a passage it
-        # cites (an item under "Transferable Skills" speaks of skills that transfer): the passages
-        # speak of something else ("leading with impact", asked about a board game). No answer.
-        # A lead-in says what is asked about too ("In an interview for ..., how should I open?").
-        aim = Aim.of(query if follow_up else reading.asking, self.retriever.terms)
+        # What the model wrote may be supported and still hold no thing the question names (the
+        # test a quote must pass, by the question's nouns), in itself or in the own heading of a
+        # passage it cites (an item under "Transferable Skills" speaks of skills that transfer):
+        # the passages speak of something else ("leading with impact", asked about a board game).
+        # No answer. A lead-in names what is asked about too ("In an interview for ..., how ...?").
+        aim = Aim.of(query if follow_up else reading.asking, self.retriever.terms, things=True)
 
         def speaks_to_aim(c: CheckedSentence) -> bool:
             headings = (shown_heading(passages[i].chunk.section) for i in c.sources)

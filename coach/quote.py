@@ -65,9 +65,16 @@ class Aim:
     attributes: frozenset[str]
 
     @classmethod
-    def of(cls, question: str, terms: GuideTerms) -> Aim:
+    def of(cls, question: str, terms: GuideTerms, things: bool = False) -> Aim:
+        """things: only the words of the things it names (its nouns) count; a verb ("who is that
+        path meant for?") names nothing an answer must hold."""
+        from coach.reading import nouns_in
+
         rest = without_names(question, terms)
-        return cls(frozenset(tokenize(layout().spell_out(rest))), frozenset(_attributes(rest)))
+        words = set(tokenize(layout().spell_out(rest)))
+        if things:
+            words &= set(tokenize(" ".join(nouns_in(question))))
+        return cls(frozenset(words), frozenset(_attributes(rest)))
 
     @property
     def empty(self) -> bool:

@@ -225,3 +225,18 @@ def test_the_tagger_loads_without_torch_tags_the_same_and_leaves_torch_importabl
     assert alone[0].endswith(" False") and alone[1] == "2.0"  # loaded without torch; torch still imports
     assert "('long', 'ADV')" in alone[0] and "('PHP', 'PROPN')" in alone[0]
     assert alone[0].removesuffix(" False") == after_torch[0].removesuffix(" True")  # the same tags
+
+
+def test_what_an_answer_must_speak_to_is_the_things_a_question_names_beyond_whose_move(terms):
+    from coach.quote import Aim
+
+    board = Aim.of("What's a good opening strategy in the board game Go?", terms, things=True)
+    assert {"board", "game", "strategi"} <= board.words and "good" not in board.words
+    assert not board.held_by("The guide suggests leading with impact.")
+    assert board.held_by("Pick one strategy and practise it.")
+    # Roles and the words for a move say whose move it is; a verb names nothing to hold.
+    assert Aim.of("and who is that path meant for? (about: AI/ML Architect path)", terms, things=True).empty
+    assert Aim.of("Is a PhD necessary to become an AI engineer?", terms, things=True).words == {"phd"}
+    # What it asks of the thing, in the words people use for it: "salary" is pay, as "earn" is.
+    pay = Aim.of("What's the salary for an ML engineer?", terms, things=True)
+    assert pay.held_by("ML engineers earn $150k.") and not pay.held_by("ML engineers build pipelines.")
