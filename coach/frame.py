@@ -67,6 +67,7 @@ KIND_NAMES: dict[type, str] = {
 }
 KINDS: dict[type, str] = {kind: lexicon().kinds[name] for kind, name in KIND_NAMES.items()}
 TIE_ORDER = (Skill, Certification, SourceRole, DestinationRole, Phase, Story, InterviewQuestion)
+NAMED_KINDS = (Skill, Phase, Certification, DestinationRole)  # things named by their own names' words
 # Words that point back to the thing(s) the previous turn was about.
 ONE = re.compile(r"\b(?:it|its|that one|this one|that|this|the (?:phase|stage|skill|certification|role))\b")
 MANY = re.compile(r"\b(?:those|these|they|them|their|which one|which of|of the)\b")
@@ -209,6 +210,8 @@ def named_things(
     # which guide, not which thing in it.
     move = next((f for f in facts if isinstance(f, Transition)), None)
     role_words = set(tokenize(f"{move.from_role} {move.to_role}")) if move else set()
+    treated = {r for start, end, _ in terms.guide_roles.values() for r in (start, end) if r}
+    words = _unclipped(words, facts, set(tokenize(" ".join(treated))))
     scored: list[tuple[int, Fact]] = []
     whole: set[int] = set()  # things most of whose own name words the question uses
     for f in facts:
@@ -219,7 +222,7 @@ def named_things(
             score = 3 if f.number == (last if asked.phase == -1 else asked.phase) else 0
         elif isinstance(f, Story):
             score = 3 * bool(f.person and f.person.text.lower() in words | set(plain.split()))
-        elif isinstance(f, Skill | Phase | Certification | DestinationRole):
+        elif isinstance(f, NAMED_KINDS):
             own = _name_words(f) - role_words - ASKING
             score = len(own & words)
             if own and 4 * score >= 3 * len(own):
@@ -248,6 +251,20 @@ def named_things(
     top = [f for s, f in scored if s == best or ((asked.extreme or asked.compare) and id(f) in whole)]
     kinds = [k for k in TIE_ORDER if any(isinstance(f, k) for f in top)]
     return [f for f in top if isinstance(f, kinds[0])]
+
+
+def _unclipped(words: set[str], facts: list[Fact], roles: set[str]) -> set[str]:
+    """The question's words with each clipped form read as the name words it stands for ("math"
+    for "mathematics"): a word of 4+ letters that no thing's name uses whole, and no role the
+    guides treat (`roles`: "architect" is no clipped "architecture"), stands for the name words it
+    starts that are longer by half at least ("line" is no clipped "linear")."""
+    names = set().union(*(_name_words(f) for f in facts if isinstance(f, NAMED_KINDS)))
+    out = set(words)
+    for word in words - names - roles:
+        longer = {n for n in names if 5 * len(word) <= 3 * len(n) and n.startswith(word)}
+        if len(word) >= 4 and word.isalpha() and longer:
+            out = (out - {word}) | longer
+    return out
 
 
 def _name_words(f: Fact) -> set[str]:

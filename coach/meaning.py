@@ -258,6 +258,8 @@ class MeaningReader:
                 or self._phase_whole(text)
             )
         guides = self._guides(text, operation, role)
+        if operation == "total" and not said_total and self._names_a_thing(text, guides):
+            return None  # "how many weeks of math does the roadmap need?": that thing's weeks
         if operation == "compare" and len(guides) < 2:
             return self._side_by_side(text, compared)
         if not guides:
@@ -282,6 +284,16 @@ class MeaningReader:
             entries=tuple(self._audience[g][role] for g in guides if role in self._audience.get(g, {}))
             if operation == "fit"
             else (),
+        )
+
+    def _names_a_thing(self, text: str, guides: tuple[str, ...]) -> bool:
+        """The question names a thing inside the one guide it settles (a skill, a phase)."""
+        from coach.frame import named_things, read_asked
+
+        if len(guides) != 1:
+            return False
+        return bool(
+            named_things(text, self.facts.get(guides[0], []), self.terms, read_asked(text, self.terms))
         )
 
     def own_move(self, text: str) -> Request | None:

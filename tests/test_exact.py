@@ -548,3 +548,20 @@ def test_an_attribute_asked_of_the_moves_just_compared_is_answered_or_said_missi
         hard.missing == "The Deep Learning Engineer → Machine Learning Engineer guide states no difficulty."
     )
     assert hard.frame.guides == (DL_TO_ARCHITECT, DL_TO_MLE) and hard.frame.operation == "compare"
+
+
+def test_a_clipped_form_names_the_thing_whose_name_it_starts(read):
+    # "math" for "Advanced Mathematics (...)": that skill's weeks, not the move's timeline.
+    assert read("How long is the math for the backend to deep learning move?") == [
+        "Advanced Mathematics (Linear Algebra, Calculus, Probability): Critical, 8 weeks."
+    ]
+    # A word some thing's name uses whole stands for itself only ("data" in "Data Engineering").
+    assert read("What level of data engineering does the AI/ML architect checklist expect?") == [
+        "Data Engineering: Intermediate."
+    ]
+
+
+def test_how_hard_a_move_is_asked_in_plain_words(read):
+    assert read("is going from DL engineer to AI architect considered a hard move?") == [
+        "The guide rates the difficulty as Moderate."
+    ]

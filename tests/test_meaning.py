@@ -72,9 +72,10 @@ def test_a_roadmap_s_total_is_the_sum_of_its_phases_for_every_roadmap(reader):
         assert f"add up to {weeks} weeks" in answered(
             reader, f"How many weeks is the {role} roadmap in total?"
         )
-    # A phase named is not the whole roadmap.
+    # A phase named is not the whole roadmap, nor is a thing named in it, by a clipped form too.
     request = reader.read("How many weeks is phase 3 of the AI architect roadmap?")
     assert request is None
+    assert reader.read("How many weeks of math does the backend to deep learning roadmap need?") is None
 
 
 def test_what_the_asker_lacks_is_the_list_to_learn_less_what_they_have(reader):
