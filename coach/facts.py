@@ -28,6 +28,8 @@ from coach.records import Chunk, Guide, Section
 # A duration as the guides write it: "6 weeks", "9-12 months", "3-5 years".
 DURATION = r"\d+(?:\s*-\s*\d+)?\s*(?:weeks?|months?|years?)"
 HEADLINE_DURATION = re.compile(r"\b(\d+(?:-\d+)?-(?:Week|Month|Year))\b")  # "Your 9-Month Transition"
+# A count a guide states of itself on a line of its own: "6 Tracks", "~32 Curated Tutorials".
+TALLY = re.compile(r"^(~?\d[\d,]*\+?)\s+([A-Z][\w&/-]*(?:\s+[A-Z][\w&/-]*){0,3})$")
 INLINE_TIMELINE = re.compile(rf"\bTimeline:\s*({DURATION})")
 AMOUNT = r"\$\d{1,3}(?:,\d{3})*(?:\.\d+)?k?\+?"
 MONEY = rf"{AMOUNT}(?:\s*-\s*{AMOUNT})?"
@@ -210,6 +212,18 @@ class RoadmapNote:
     text: Value
 
 
+@dataclass(frozen=True)
+class Tally:
+    """A count a guide states of itself at a glance, on a line of its own ("6 Tracks", "~32
+    Curated Tutorials"): what it holds, by its own count."""
+
+    guide: str
+    section: str
+    text: Value  # the whole line
+    count: str  # "~32"
+    noun: str  # "Curated Tutorials"
+
+
 Fact = (
     Transition
     | Skill
@@ -224,6 +238,7 @@ Fact = (
     | InterviewQuestion
     | Audience
     | RoadmapNote
+    | Tally
 )
 
 
@@ -335,6 +350,11 @@ def guide_facts(guide: Guide, raw: str, chunks: list[Chunk]) -> list[Fact]:
                     *(find.value(section, section.field(label)) for label in sections.summary_labels),
                 )
             )
+            for line in section.text.splitlines():
+                tally = TALLY.match(line.strip())
+                stated = find.value(section, line.strip(), 0) if tally else None
+                if tally and stated:
+                    out.append(Tally(src, head, stated, tally.group(1), tally.group(2)))
         elif kind == "skill" and parent:
             out.append(
                 Skill(

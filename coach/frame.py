@@ -29,6 +29,7 @@ from coach.facts import (
     Skill,
     SourceRole,
     Story,
+    Tally,
     Transition,
 )
 from coach.layout import layout
@@ -143,6 +144,8 @@ def name_of(f: Fact) -> str:
         return (f.question or f.answer).text
     if isinstance(f, Audience | RoadmapNote):
         return f.section
+    if isinstance(f, Tally):
+        return f.text.text
     return f.name.text  # type: ignore[union-attr]
 
 

@@ -33,6 +33,7 @@ from coach.facts import (
     RoadmapNote,
     SourceRole,
     Story,
+    Tally,
     Transition,
     Value,
 )
@@ -258,6 +259,9 @@ class MeaningReader:
                 or self._phase_whole(text)
             )
         guides = self._guides(text, operation, role)
+        tallied = self._tallied(corrected, guides) if operation == "count" else ()
+        if tallied:
+            return Request(text, tuple(dict.fromkeys(t.guide for t in tallied)), "", "count", entries=tallied)
         if operation == "total" and not said_total and self._names_a_thing(text, guides):
             return None  # "how many weeks of math does the roadmap need?": that thing's weeks
         if operation == "compare" and len(guides) < 2:
@@ -284,6 +288,17 @@ class MeaningReader:
             entries=tuple(self._audience[g][role] for g in guides if role in self._audience.get(g, {}))
             if operation == "fit"
             else (),
+        )
+
+    def _tallied(self, plain: str, guides: tuple[str, ...]) -> tuple[Tally, ...]:
+        """The counts the guides state of themselves that a "how many" asks for, by the last word
+        of what they count ("how many tracks and tutorials": "6 Tracks", "~32 Curated Tutorials")."""
+        words = set(tokenize(plain))
+        return tuple(
+            f
+            for g in guides
+            for f in self.facts.get(g, [])
+            if isinstance(f, Tally) and tokenize(f.noun)[-1:] and tokenize(f.noun)[-1] in words
         )
 
     def _names_a_thing(self, text: str, guides: tuple[str, ...]) -> bool:

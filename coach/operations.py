@@ -25,6 +25,7 @@ from coach.facts import (
     RoadmapNote,
     Skill,
     SourceRole,
+    Tally,
     Transition,
     Value,
 )
@@ -56,6 +57,8 @@ def answer_request(
         return _unstated(request, facts)
     if request.mentions:
         return _mentions(request.mentions, facts)
+    if request.entries and all(isinstance(e, Tally) for e in request.entries):
+        return _tallies(request.entries)  # type: ignore[arg-type]
     if request.operation == "compare" and len(request.entries) > 1:
         return _side_by_side(request.entries, facts)
     if request.operation == "fit" and request.in_guides and request.guides:
@@ -413,6 +416,13 @@ def _mentions(places: tuple[Value, ...], facts: dict[str, list[Fact]]) -> Exact:
             lines.append(Line(f"{label}{', '.join(where)}: {said}", (place.chunk,), (place,)))
     entities = tuple(dict.fromkeys(held[v][0] for v in places))
     return Exact("value", guides, tuple(dict.fromkeys(lines)), frame=Frame(guides, entities))
+
+
+def _tallies(tallies: tuple[Tally, ...]) -> Exact:
+    """Counts a guide states of itself ("6 Tracks"), as it states them."""
+    lines = tuple(Line(f"The guide gives {t.text.text}.", (t.text.chunk,), (t.text,)) for t in tallies)
+    guides = tuple(dict.fromkeys(t.guide for t in tallies))
+    return Exact("count", guides, lines, frame=Frame(guides, tallies))
 
 
 def _named(entry: Fact) -> Exact:

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from coach.facts import SourceRole, corpus_facts
+from coach.facts import SourceRole, Tally, corpus_facts
 from coach.meaning import MeaningReader, current_role, has_skills, hours_per_week, lexicon, span_weeks
 from coach.operations import answer_request
 from coach.reader import Catalog
@@ -637,3 +637,20 @@ def test_a_refusal_read_for_the_other_move_is_no_answer_for_the_one_named(coach_
     assert "does not set out its roadmap's phases" not in answer.answer and not answer.refused
     assert fake.requests and answer.path == "model"
     assert not answer.not_covered.startswith("“AI Architect” is read here")
+
+
+def test_a_count_the_guide_states_of_itself_is_given_as_it_states_it(reader):
+    tallies = [f for f in reader.facts[ARCHITECT_PATH] if isinstance(f, Tally)]
+    assert [(t.count, t.noun) for t in tallies] == [
+        ("4", "Phases"),
+        ("~32", "Curated Tutorials"),
+        ("6", "Tracks"),
+    ]
+    question = "How many tracks and tutorials does the AI/ML architect career path have?"
+    assert reader.read(question).entries == (tallies[1], tallies[2])
+    assert answered(reader, question) == "The guide gives ~32 Curated Tutorials. The guide gives 6 Tracks."
+    # What no line of its own counts is counted from its list.
+    assert not any(
+        isinstance(e, Tally)
+        for e in reader.read("How many skills are on the AI/ML architect checklist?").entries
+    )
