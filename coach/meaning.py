@@ -257,6 +257,7 @@ class MeaningReader:
                 or self._by_span(text, corrected)
                 or self._named(text, corrected)
                 or self._phase_whole(text)
+                or self._phase_holding(text, corrected)
             )
         guides = self._guides(text, operation, role)
         tallied = self._tallied(corrected, guides) if operation == "count" else ()
@@ -449,6 +450,41 @@ class MeaningReader:
         number = max((p.number for p in phases), default=0) if number == -1 else number
         found = [p for p in phases if p.number == number]
         return Request(text, (guide,), "roadmap phases", "value", entries=tuple(found)) if found else None
+
+    def _phase_holding(self, text: str, plain: str) -> Request | None:
+        """Which phase of the one roadmap the question settles holds what it names ("which phase
+        is the cloud certification in?", asked in so many words): the phase whose title and tasks hold the most of the
+        question's words, each counting less the more phases hold it. None when a phase is named
+        by number, a figure is asked, no word is in fewer than half the phases, or phases tie."""
+        from coach.frame import ASKING, read_asked, settled_guides
+        from coach.terms import without_names
+
+        asked = read_asked(text, self.terms)
+        if (
+            asked.kind is not Phase
+            or asked.phase is not None
+            or set(asked.attributes) - {"tasks"}
+            or asked.extreme
+        ):
+            return None
+        if not re.search(rf"\b(?:which|what)\s+(?:{self.words.kinds['phase']})\b", plain):
+            return None  # "which phase ...", not "what resources does the ... phase list"
+        guides = settled_guides(text, self.terms, loose=True)
+        phases = [f for g in guides[:1] for f in self.facts.get(g, []) if isinstance(f, Phase)]
+        if len(guides) != 1 or len(phases) < 2:
+            return None
+        # The words for kinds of thing other than a phase name what the phase holds ("the cloud
+        # certification"); the other words of asking do not.
+        kinds = {k: set(tokenize(" ".join(re.findall(r"[a-z]+", v)))) for k, v in self.words.kinds.items()}
+        things = set().union(*(v for k, v in kinds.items() if k != "phase"))
+        words = set(tokenize(without_names(plain, self.terms))) - (ASKING - things) - kinds["phase"]
+        held = [set(tokenize(" ".join([p.title.text, *(t.text for t in p.tasks)]))) for p in phases]
+        weight = {w: sum(w in h for h in held) for w in words}
+        scores = [sum(1 / weight[w] for w in words & h if 2 * weight[w] < len(phases)) for h in held]
+        best = max(scores)
+        if best <= 0 or scores.count(best) > 1:
+            return None
+        return Request(text, guides, "roadmap phases", "value", entries=(phases[scores.index(best)],))
 
     def _named(self, text: str, plain: str) -> Request | None:
         """A question naming one of the guides' listed roles or certifications by its own name

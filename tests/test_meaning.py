@@ -654,3 +654,18 @@ def test_a_count_the_guide_states_of_itself_is_given_as_it_states_it(reader):
         isinstance(e, Tally)
         for e in reader.read("How many skills are on the AI/ML architect checklist?").entries
     )
+
+
+def test_which_phase_holds_a_thing_is_read_from_the_phases_own_words(reader):
+    # The words fewer phases hold count more: "cloud" is in two phases, "certification" in one.
+    request = reader.read(
+        "In the deep learning engineer to ML engineer roadmap, which phase is the cloud certification in?"
+    )
+    assert request is not None and [(p.number, p.title.text) for p in request.entries] == [
+        (2, "Cloud & Production Skills")
+    ]
+    assert answered(
+        reader, "Which phase of the backend to deep learning roadmap covers transformers?"
+    ).startswith("Phase 3: Advanced Architectures and Specialization, 10 weeks.")
+    # Words every phase holds, or none, settle nothing.
+    assert reader.read("Which phase of the backend to deep learning roadmap is about bananas?") is None
