@@ -302,6 +302,8 @@ def settled_guides(text: str, terms: GuideTerms, loose: bool = False) -> list[st
     moves = [g for g, (start, end, _) in sorted(terms.guide_roles.items()) if start in named and end in named]
     if loose and not moves:  # a role alone names the guides that lead to it ("being an ML engineer")
         moves = [g for g, (_, end, _) in sorted(terms.guide_roles.items()) if end in named]
+    if not named:  # no role: a heading only one guide has names it ("the skills checklist")
+        moves = terms.headed_by(text)
     return moves if len(moves) == 1 else []
 
 
@@ -362,6 +364,7 @@ def unnamed_modifier(question: str, facts: list[Fact], terms: GuideTerms, asked:
     unrole = without_names(question, terms)
     before = re.findall(rf"\b([a-z][\w'-]*)\s+(?:{KINDS[asked.kind]})\b", unrole)
     known = set(ASKING) | set(tokenize(" ".join(asked.filters)))
+    known |= set(tokenize(" ".join(terms.job_heads)))  # "the architect skills": whose, not which
     for f in facts:
         if isinstance(f, asked.kind):
             known |= _name_words(f) | set(tokenize(layout().plain(f.section)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from coach.layout import Layout, layout, phrase_pattern
 from coach.lexical import STOPWORDS, synonyms, tokenize
@@ -31,6 +31,7 @@ class GuideTerms:
     job_heads: frozenset[str]  # the last word of every role name: engineer, scientist, ...
     guide_roles: dict[str, tuple[str, str, frozenset[str]]]  # guide -> (from, to, roles it lists)
     text: str = ""  # the guides' text in plain form, for finding the names they use
+    headings: dict[str, frozenset[str]] = field(default_factory=dict)  # guide -> its headings, plain
 
     @classmethod
     def of(cls, chunks: list[Chunk], data: Layout | None = None) -> GuideTerms:
@@ -63,7 +64,25 @@ class GuideTerms:
                 c.source: (c.from_role, c.to_role, frozenset(listed.get(c.source, ()))) for c in chunks
             },
             text="\n".join(data.plain(d) for d in documents),
+            headings={
+                g: frozenset(data.plain(h) for c in chunks if c.source == g for h in c.section.split(" > "))
+                for g in {c.source for c in chunks}
+            },
         )
+
+    def headed_by(self, text: str) -> list[str]:
+        """The guides one of whose own headings the text names, a heading of two words or more
+        that no other guide has ("the skills checklist"): what only that guide holds."""
+        plain = self.plain(text)
+        found = []
+        for guide, own in sorted(self.headings.items()):
+            others = set().union(*(h for g, h in self.headings.items() if g != guide))
+            if any(
+                len(h.split()) >= 2 and h not in others and re.search(rf"(?<!\w){re.escape(h)}(?!\w)", plain)
+                for h in own
+            ):
+                found.append(guide)
+        return found
 
     @functools.cached_property
     def _spellable(self) -> frozenset[str]:

@@ -13,7 +13,7 @@ from coach.facts import Phase, Skill, Transition, corpus_facts
 from coach.terms import GuideTerms
 from evals.faithfulness import load_cases
 from evals.judge import trace
-from tests.conftest import CORPUS, DL_TO_ARCHITECT, DL_TO_MLE
+from tests.conftest import ARCHITECT_PATH, CORPUS, DL_TO_ARCHITECT, DL_TO_MLE
 
 
 @pytest.fixture(scope="module")
@@ -564,4 +564,16 @@ def test_a_clipped_form_names_the_thing_whose_name_it_starts(read):
 def test_how_hard_a_move_is_asked_in_plain_words(read):
     assert read("is going from DL engineer to AI architect considered a hard move?") == [
         "The guide rates the difficulty as Moderate."
+    ]
+
+
+def test_a_heading_only_one_guide_has_settles_that_guide(read, guides):
+    _, terms, _ = guides
+    assert terms.headed_by("What's on the skills checklist?") == [ARCHITECT_PATH]
+    assert terms.headed_by("What are the biggest challenges?") == []  # three guides have that heading
+    # "architect" alone names no role; the checklist is the AI/ML architect path's own.
+    assert read("in the architect skills checklist which ones are rated advanced?") == [
+        "The guide lists these advanced skills.",
+        "System Design: Advanced.",
+        "ML Infrastructure: Advanced.",
     ]
