@@ -214,6 +214,8 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(session.ask(coach, turns[-1]).to_json(), ensure_ascii=False))
         return 0
     answer = _print_streamed(session, coach, turns[-1])
+    if answer.not_covered:
+        print(f"\n{answer.not_covered}")
     if answer.note:
         print(f"\n({answer.note})")
     if answer.citations:

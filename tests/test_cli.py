@@ -272,6 +272,15 @@ def test_ask_about_a_stated_fact_is_answered_without_the_model(indexed, capsys, 
     assert answer["answer"].startswith("The guide gives a timeline of 9-12 months [1].")
 
 
+def test_ask_plain_text_says_what_the_question_names_that_no_guide_mentions(indexed, capsys, monkeypatch):
+    monkeypatch.setenv("COACH_LLM_BASE_URL", "http://127.0.0.1:9/v1")  # the facts answer it
+    code, out, _ = run(
+        capsys, "ask", "How long is the backend to deep learning transition for someone in Lisbon?"
+    )
+    assert code == 0 and out.startswith("The guide gives a timeline of 9-12 months [1].")
+    assert "\nThe guides don't mention Lisbon.\n" in out
+
+
 def test_ask_without_model_files_names_the_setup_step_when_the_model_is_needed(
     indexed, capsys, monkeypatch, tmp_path
 ):
