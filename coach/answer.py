@@ -26,14 +26,13 @@ from coach.guides import shown_heading
 from coach.kept import GUIDE_LAYOUTS, HINT_LAYOUTS, PART_LAYOUTS, Kept, renumbered
 from coach.layout import layout
 from coach.lexical import tokenize
-from coach.lexicon import lexicon
 from coach.llm import ChatModel
 from coach.meaning import MeaningReader
 from coach.operations import answer_request
 from coach.prompts import PassageLayout, answer_messages, guide_messages
 from coach.quote import Aim, Quote, Rarity, excerpts, quotes
 from coach.reader import COMPUTED, Catalog, Request, read_request, reader_messages
-from coach.reading import Reading, read_question, two_parts
+from coach.reading import Reading, read_question
 from coach.records import Chunk, Passage
 from coach.retrieve import Retriever
 from coach.settings import Settings
@@ -273,10 +272,6 @@ class Coach:
             return
         state = state if history else None
         standalone = not history or not needs_rewrite(question, history)
-        both = self._in_two_parts(reading, started, timings) if standalone and not guide else None
-        if both is not None:
-            yield from both
-            return
         # A role named inside another's name ("AI architect", inside "AI/ML Architect") may mean
         # that other: read so when the question names a list only the other's guide has, or
         # when the guide it names holds nothing that answers.
@@ -574,57 +569,6 @@ class Coach:
             own = reader.own_move(reading.text)
             exact = self._answered(own, reading, started) if own and guide in (None, *own.guides) else None
         return exact
-
-    def _in_two_parts(
-        self, reading: Reading, started: float, timings: dict[str, float]
-    ) -> list[Found | CheckedSentence | Answer] | None:
-        """A question asking two things ("how many bridge certs does the AI engineer guide list,
-        and which is the cheapest?"), each computed from the facts: the second read as a follow-up
-        to the first (what it lacks, it takes from the first's frame), both answers in one, each
-        sentence with its own citations. None unless both parts are answered from the facts."""
-        terms = self.retriever.terms
-        parts = two_parts(terms.corrected(reading.questions), lexicon().clause)
-        if len(parts) != 2:
-            return None
-        first_read, second_read = (read_question(p, terms) for p in parts)
-        if first_read.refuse or second_read.refuse:
-            return None
-        first = self._from_facts(first_read, started, None, None, True, timings)
-        if not first or not isinstance(first[-1], Answer) or first[-1].refused:
-            return None
-        one = first[-1]
-        # Read whole, the question may be answered in full ("how long is phase 2, and what does it
-        # cover?": the phase whole); only an answer to its first part alone is completed here.
-        whole = self._from_facts(reading, started, None, None, True, timings)
-        if whole and isinstance(whole[-1], Answer) and whole[-1].answer != one.answer:
-            return None
-        standalone = not needs_rewrite(parts[1], [(parts[0], one.answer)])
-        second = self._from_facts(second_read, started, None, one.frame, standalone, timings)
-        if not second or not isinstance(second[-1], Answer) or second[-1].refused:
-            return None
-        two = second[-1]
-        if two.answer == one.answer:
-            return None  # both parts read as one request
-        passages = list(one.passages)
-        ids = [p.chunk.id for p in passages]
-        for p in two.passages:
-            if p.chunk.id not in ids:
-                passages.append(p)
-                ids.append(p.chunk.id)
-        moved = [ids.index(p.chunk.id) for p in two.passages]
-        # What the first part's answer states already is not said again ("Phase 2 ..., 6 weeks").
-        said = {(v.start, v.end) for c in one.sentences for v in c.values}
-        again = [c for c in two.sentences if c.values and {(v.start, v.end) for v in c.values} <= said]
-        content = one.sentences + [
-            replace(c, sources=[moved[i] for i in c.sources]) for c in two.sentences if c not in again
-        ]
-        text, citations = compose(content, passages)
-        answer = Answer(text, citations, False, reading.questions, [], [], passages, "", timings, content)
-        answer.not_covered = " ".join(dict.fromkeys(n for n in (one.not_covered, two.not_covered) if n))
-        answer.path, answer.frame = "facts", two.frame
-        answer.about = " / ".join(dict.fromkeys(a for a in (one.about, two.about) if a))
-        timings["total"] = time.perf_counter() - started
-        return [Found(reading.questions, passages), *content, answer]
 
     def _read_as_other(
         self, pairs: list[tuple[str, str]], reading: Reading, started: float, timings: dict[str, float]

@@ -379,13 +379,3 @@ def _identifier():
 def _language(text: str) -> str:
     """The text's language code, by langid (loaded once, on first use)."""
     return _identifier().classify(text)[0]
-
-
-def two_parts(text: str, clause: re.Pattern[str]) -> list[str]:
-    """The parts of a question that asks more than one thing: its sentences that ask ("What ...?
-    And how long ...?"), else its clauses where it goes on to ask a second thing (", and which
-    ...": `clause`, from `lexicon.toml`); the text alone when it asks one thing."""
-    asked = [s.strip() for s in SENTENCE.findall(text) if s.strip().endswith("?")]
-    if len(asked) > 1:
-        return asked
-    return [p.strip() for p in re.compile(clause.pattern, re.IGNORECASE).split(text) if p.strip()]
