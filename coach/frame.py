@@ -213,8 +213,8 @@ def named_things(
     # which guide, not which thing in it.
     move = next((f for f in facts if isinstance(f, Transition)), None)
     role_words = set(tokenize(f"{move.from_role} {move.to_role}")) if move else set()
-    treated = {r for start, end, _ in terms.guide_roles.values() for r in (start, end) if r}
-    words = _unclipped(words, facts, set(tokenize(" ".join(treated))))
+    names = {id(f): _name_words(f) for f in facts if isinstance(f, NAMED_KINDS)}
+    words = _unclipped(words, set().union(*names.values()), set(tokenize(" ".join(terms.job_heads))))
     scored: list[tuple[int, Fact]] = []
     whole: set[int] = set()  # things most of whose own name words the question uses
     for f in facts:
@@ -226,7 +226,7 @@ def named_things(
         elif isinstance(f, Story):
             score = 3 * bool(f.person and f.person.text.lower() in words | set(plain.split()))
         elif isinstance(f, NAMED_KINDS):
-            own = _name_words(f) - role_words - ASKING
+            own = names[id(f)] - role_words - ASKING
             score = len(own & words)
             if own and 4 * score >= 3 * len(own):
                 whole.add(id(f))
@@ -256,12 +256,11 @@ def named_things(
     return [f for f in top if isinstance(f, kinds[0])]
 
 
-def _unclipped(words: set[str], facts: list[Fact], roles: set[str]) -> set[str]:
-    """The question's words with each clipped form read as the name words it stands for ("math"
-    for "mathematics"): a word of 4+ letters that no thing's name uses whole, and no role the
-    guides treat (`roles`: "architect" is no clipped "architecture"), stands for the name words it
+def _unclipped(words: set[str], names: set[str], roles: set[str]) -> set[str]:
+    """The question's words with each clipped form read as the things' name words it stands for
+    ("math" for "mathematics"): a word of 4+ letters that no name uses whole, and no word a role
+    ends in (`roles`: "architect" is no clipped "architecture"), stands for the name words it
     starts that are longer by half at least ("line" is no clipped "linear")."""
-    names = set().union(*(_name_words(f) for f in facts if isinstance(f, NAMED_KINDS)))
     out = set(words)
     for word in words - names - roles:
         longer = {n for n in names if 5 * len(word) <= 3 * len(n) and n.startswith(word)}

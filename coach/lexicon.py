@@ -83,6 +83,7 @@ class Lexicon:
     move_asks: dict[str, str]  # what is asked of a move, by its field
     extremes: tuple[tuple[str, str, str], ...]  # (attribute, "max" or "min", its words), in order
     kinds: dict[str, str]  # a kind of thing, by its name ("starting role")
+    kind_words: dict[str, frozenset[str]]  # the stems of each kind's words
     asking: frozenset[str]  # the stems of the first, third and fourth: words that say what is asked
     move_asking: frozenset[str]  # the stems of `move_asks`
 
@@ -115,6 +116,7 @@ def lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         {a: alternation(phrases) for a, phrases in data["move_asks"].items()},
         tuple((*key.split(), alternation(phrases)) for key, phrases in data["extremes"].items()),  # type: ignore[misc]
         {k: alternation(phrases) for k, phrases in data["kinds"].items()},
+        {k: frozenset(stems_of(phrases)) for k, phrases in data["kinds"].items()},
         frozenset(
             stems_of(
                 [p for section in ("asks", "kinds", "extremes") for ps in data[section].values() for p in ps]

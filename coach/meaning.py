@@ -42,7 +42,7 @@ from coach.lexical import tokenize
 from coach.lexicon import Lexicon, lexicon
 from coach.reader import MOVE_FACTS, Catalog, Request, Topic
 from coach.records import Chunk
-from coach.terms import GuideTerms
+from coach.terms import GuideTerms, without_names
 from coach.verify import SENTENCE_END, quantities_in
 
 if TYPE_CHECKING:
@@ -299,7 +299,7 @@ class MeaningReader:
             f
             for g in guides
             for f in self.facts.get(g, [])
-            if isinstance(f, Tally) and tokenize(f.noun)[-1:] and tokenize(f.noun)[-1] in words
+            if isinstance(f, Tally) and set(tokenize(f.noun)[-1:]) & words
         )
 
     def _names_a_thing(self, text: str, guides: tuple[str, ...]) -> bool:
@@ -457,7 +457,6 @@ class MeaningReader:
         question's words, each counting less the more phases hold it. None when a phase is named
         by number, a figure is asked, no word is in fewer than half the phases, or phases tie."""
         from coach.frame import ASKING, read_asked, settled_guides
-        from coach.terms import without_names
 
         asked = read_asked(text, self.terms)
         if (
@@ -475,7 +474,7 @@ class MeaningReader:
             return None
         # The words for kinds of thing other than a phase name what the phase holds ("the cloud
         # certification"); the other words of asking do not.
-        kinds = {k: set(tokenize(" ".join(re.findall(r"[a-z]+", v)))) for k, v in self.words.kinds.items()}
+        kinds = self.words.kind_words
         things = set().union(*(v for k, v in kinds.items() if k != "phase"))
         words = set(tokenize(without_names(plain, self.terms))) - (ASKING - things) - kinds["phase"]
         held = [set(tokenize(" ".join([p.title.text, *(t.text for t in p.tasks)]))) for p in phases]

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from coach.frame import ATTRIBUTE_WORDS
 from coach.layout import layout
 from coach.lexical import tokenize
+from coach.reading import nouns_in
 from coach.records import Chunk, Passage
 from coach.terms import GuideTerms, without_names
 
@@ -68,8 +69,6 @@ class Aim:
     def of(cls, question: str, terms: GuideTerms, things: bool = False) -> Aim:
         """things: only the words of the things it names (its nouns) count; a verb ("who is that
         path meant for?") names nothing an answer must hold."""
-        from coach.reading import nouns_in
-
         rest = without_names(question, terms)
         words = set(tokenize(layout().spell_out(rest)))
         if things:

@@ -74,15 +74,18 @@ class GuideTerms:
         """The guides one of whose own headings the text names, a heading of two words or more
         that no other guide has ("the skills checklist"): what only that guide holds."""
         plain = self.plain(text)
-        found = []
+        return [guide for guide, own in self._own_headings.items() if own.search(plain)]
+
+    @functools.cached_property
+    def _own_headings(self) -> dict[str, re.Pattern[str]]:
+        """By guide, a pattern of its headings of two words or more that no other guide has."""
+        out = {}
         for guide, own in sorted(self.headings.items()):
             others = set().union(*(h for g, h in self.headings.items() if g != guide))
-            if any(
-                len(h.split()) >= 2 and h not in others and re.search(rf"(?<!\w){re.escape(h)}(?!\w)", plain)
-                for h in own
-            ):
-                found.append(guide)
-        return found
+            unique = sorted(h for h in own if len(h.split()) >= 2 and h not in others)
+            if unique:
+                out[guide] = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, unique))})(?!\w)")
+        return out
 
     @functools.cached_property
     def _spellable(self) -> frozenset[str]:
